@@ -1,0 +1,79 @@
+package org.meltharness.results;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import org.meltharness.HarnessException;
+
+/** The folder of one run: {@code <root>/<run-id>/} with its manifest, samples and summary. */
+public final class RunStore {
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    private final Path dir;
+
+    private RunStore(Path dir) {
+        this.dir = dir;
+    }
+
+    /** A new, empty run folder named {@code <time>-<label>-<random>}. */
+    public static RunStore create(Path root, String label) {
+        String id = ZonedDateTime.now(ZoneOffset.UTC).format(ID_TIME) + "-" + sanitize(label) + "-"
+                + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
+        Path dir = root.resolve(id);
+        try {
+            Files.createDirectories(root);
+            Files.createDirectory(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create run folder " + dir, e);
+        }
+        return new RunStore(dir);
+    }
+
+    /** An existing run, for resuming or reporting. */
+    public static RunStore open(Path root, String runId) {
+        Path dir = root.resolve(runId);
+        if (!Files.isRegularFile(dir.resolve("manifest.json"))) {
+            throw HarnessException.usage("no run '" + runId + "' in " + root + " (no manifest.json there)");
+        }
+        return new RunStore(dir);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public String runId() {
+        return dir.getFileName().toString();
+    }
+
+    public Path samplesFile(String task) {
+        return dir.resolve("samples-" + task + ".jsonl");
+    }
+
+    public void writeManifest(RunManifest manifest) {
+        AtomicFiles.write(dir.resolve("manifest.json"), Json.pretty(manifest));
+    }
+
+    public RunManifest readManifest() {
+        Path file = dir.resolve("manifest.json");
+        try {
+            return Json.read(Files.readString(file), RunManifest.class);
+        } catch (JsonProcessingException e) {
+            throw HarnessException.badData(file + ": not a run manifest: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    static String sanitize(String label) {
+        String s = label.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^-+|-+$", "");
+        return s.isEmpty() ? "run" : s.length() > 60 ? s.substring(0, 60) : s;
+    }
+}

@@ -1,0 +1,41 @@
+package org.meltharness.results;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One scored document: a line of {@code samples-<task>.jsonl}.
+ *
+ * @param docHash sha256 of the document as read (canonical JSON)
+ * @param promptHash sha256 of the context (for multiple-input tasks, of all contexts joined)
+ * @param pred choice with the highest log-likelihood; {@code predNorm} per character
+ * @param timeMs model time spent on the document; {@code prefillMs} the part spent on contexts
+ * @param tokens tokens scored (context and continuation of every choice)
+ */
+public record SampleRecord(
+        int docId,
+        String docHash,
+        String promptHash,
+        int gold,
+        int pred,
+        int predNorm,
+        Map<String, Double> metrics,
+        List<Choice> choices,
+        double timeMs,
+        double prefillMs,
+        long tokens,
+        List<String> prompts) {
+
+    /** One choice's request and answer. */
+    public record Choice(
+            String continuation,
+            double ll,
+            boolean isGreedy,
+            int ctxTokens,
+            int contTokens,
+            int reusedTokens,
+            boolean truncated,
+            double[] tokenLls,
+            double prefillMs,
+            double totalMs) {}
+}

@@ -1,0 +1,28 @@
+package org.meltharness.runtime;
+
+import java.util.List;
+
+/**
+ * One loaded model behind one engine: scores continuations and generates text.
+ *
+ * <p>Implementations keep results in request order, whatever order they compute in, and are used
+ * from one thread at a time.
+ */
+public interface Runtime extends AutoCloseable {
+
+    /** What was loaded: architecture, sizes, dtype, tokenizer. */
+    ModelInfo info();
+
+    /**
+     * Log-likelihood of each continuation given its context, as lm-evaluation-harness's
+     * {@code loglikelihood}: the sum of the continuation's token log-probs and whether every one of
+     * those tokens is the greedy choice.
+     */
+    List<LoglikelihoodResult> loglikelihood(List<LoglikelihoodRequest> requests);
+
+    /** Generates text from a prompt, reporting each token as it is produced. */
+    Generation generate(GenerationRequest request, TokenListener listener);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,67 @@
+package org.meltharness.results;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.meltharness.HarnessException;
+
+class SampleLogTest {
+    private static SampleRecord record(int id) {
+        var choice = new SampleRecord.Choice(" yes", -1.5, true, 10, 1, 4, false, new double[] {-1.5}, 0.5, 0.8);
+        return new SampleRecord(id, "d" + id, "p" + id, 0, 0, 0, Map.of("acc", 1.0), List.of(choice), 0.8, 0.5, 11, null);
+    }
+
+    @Test
+    void appendsAndReadsBack(@TempDir Path dir) {
+        Path f = dir.resolve("samples-t.jsonl");
+        try (SampleLog log = SampleLog.open(f)) {
+            log.append(record(0));
+            log.append(record(1));
+        }
+        List<SampleRecord> back = SampleLog.read(f);
+        assertEquals(List.of(0, 1), back.stream().map(SampleRecord::docId).toList());
+        assertEquals(-1.5, back.get(1).choices().getFirst().ll());
+        assertEquals(1.0, back.get(0).metrics().get("acc"));
+    }
+
+    @Test
+    void aTornLastLineIsIgnoredAndCutBeforeAppending(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("samples-t.jsonl");
+        try (SampleLog log = SampleLog.open(f)) {
+            log.append(record(0));
+        }
+        Files.writeString(f, "{\"doc_id\":1,\"doc_ha", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        assertEquals(1, SampleLog.read(f).size(), "killed mid-line: the partial line does not count");
+        try (SampleLog log = SampleLog.open(f)) {
+            log.append(record(1));
+        }
+        assertEquals(List.of(0, 1), SampleLog.read(f).stream().map(SampleRecord::docId).toList());
+    }
+
+    @Test
+    void aCorruptCompleteLineIsAnError(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("samples-t.jsonl");
+        Files.writeString(f, "not json\n" + Json.line(record(0)) + "\n");
+        var e = assertThrows(HarnessException.class, () -> SampleLog.read(f));
+        assertEquals(true, e.getMessage().startsWith(f + ":1: not a sample record"), e.getMessage());
+    }
+
+    @Test
+    void atomicWriteLeavesNoTemporaryFiles(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("summary.json");
+        AtomicFiles.write(f, "one");
+        AtomicFiles.write(f, "two");
+        assertEquals("two", Files.readString(f));
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of(f), s.toList());
+        }
+    }
+}
