@@ -14,8 +14,16 @@ public interface RuntimeProvider {
     /** One line for {@code harness models} and error messages. */
     String description();
 
-    /** The {@code --quant} values this runtime accepts, the first being its default. */
+    /** The {@code --quant} values this runtime accepts. */
     List<String> quantizations();
+
+    /**
+     * The quantisation used when none is asked for: by default the first offered; a runtime may
+     * look at the model (a model stored in BF16 runs as BF16).
+     */
+    default String defaultQuantization(ModelSource source) {
+        return quantizations().getFirst();
+    }
 
     /** Whether this runtime can load the model without being named (used when no --runtime is given). */
     boolean accepts(ModelSource source);

@@ -31,11 +31,11 @@ public final class Runtimes {
     }
 
     /** The quantisation to use: the one asked for, else the model name's suffix, else the runtime's default. */
-    public static String quant(RuntimeProvider provider, String requested, String fromName) {
+    public static String quant(RuntimeProvider provider, ModelSource source, String requested, String fromName) {
         if (requested != null && fromName != null && !requested.equalsIgnoreCase(fromName)) {
             throw HarnessException.usage("--quant " + requested + " contradicts the model name's -" + fromName);
         }
-        String q = requested != null ? requested : fromName != null ? fromName : provider.quantizations().getFirst();
+        String q = requested != null ? requested : fromName != null ? fromName : provider.defaultQuantization(source);
         q = q.toLowerCase(java.util.Locale.ROOT);
         if (!provider.quantizations().contains(q)) {
             throw HarnessException.usage("runtime " + provider.name() + " does not offer --quant " + q + "; it offers "
