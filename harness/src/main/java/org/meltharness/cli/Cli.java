@@ -1,0 +1,45 @@
+package org.meltharness.cli;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import org.meltharness.HarnessException;
+import picocli.CommandLine;
+
+/** Builds the command line, for {@link Main} and for tests, with one error policy for every command. */
+public final class Cli {
+    private Cli() {}
+
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new HarnessCommand());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter e = commandLine.getErr();
+            boolean trace = Arrays.asList(parseResult.originalArgs().toArray()).contains("--stacktrace");
+            if (ex instanceof HarnessException h) {
+                e.println("harness: " + h.getMessage());
+                if (trace) h.printStackTrace(e);
+                return h.exitCode();
+            }
+            if (ex instanceof CommandLine.ParameterException p) {
+                e.println("harness: " + p.getMessage());
+                return HarnessException.USAGE;
+            }
+            e.println("harness: internal error: " + ex + (trace ? "" : " (run with --stacktrace for details)"));
+            if (trace) ex.printStackTrace(e);
+            return HarnessException.INTERNAL;
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter e = ex.getCommandLine().getErr();
+            e.println("harness: " + ex.getMessage());
+            e.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+            return HarnessException.USAGE;
+        });
+        return cl;
+    }
+
+    static boolean wantsVerbose(String[] args) {
+        return Arrays.asList(args).contains("--verbose") || Arrays.asList(args).contains("-v");
+    }
+}

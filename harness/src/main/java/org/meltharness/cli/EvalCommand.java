@@ -1,0 +1,264 @@
+package org.meltharness.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.meltharness.HarnessException;
+import org.meltharness.data.DataStore;
+import org.meltharness.eval.Evaluator;
+import org.meltharness.eval.Progress;
+import org.meltharness.eval.Summaries;
+import org.meltharness.eval.TaskJob;
+import org.meltharness.eval.TaskPreparer;
+import org.meltharness.measure.Environment;
+import org.meltharness.measure.Memory;
+import org.meltharness.model.WeightFiles;
+import org.meltharness.results.Json;
+import org.meltharness.results.RunManifest;
+import org.meltharness.results.RunManifest.RunOptions;
+import org.meltharness.results.RunStore;
+import org.meltharness.results.SampleLog;
+import org.meltharness.results.SampleRecord;
+import org.meltharness.results.Summary;
+import org.meltharness.results.SummaryWriter;
+import org.meltharness.task.DocRequests;
+import org.meltharness.task.GroupSpec;
+import org.meltharness.task.TaskCatalog;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code harness eval}: score tasks on a model, timing every request, into a run folder. */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Evaluate a model on tasks; writes results/<run-id>/ (manifest, samples, summary).")
+final class EvalCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-t", "--task"}, split = ",", paramLabel = "TASK",
+            description = "Tasks or groups, comma-separated (./harness tasks lists them).")
+    List<String> tasks;
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Evaluate only the first N documents of each task.")
+    Integer limit;
+
+    @Option(names = "--num-fewshot", paramLabel = "K",
+            description = "Few-shot examples per prompt (default: the task's own, usually 0).")
+    Integer numFewshot;
+
+    @Option(names = "--seed", paramLabel = "SEED", description = "Seed of the few-shot draw (default: ${DEFAULT-VALUE}, lm-eval's).")
+    Long seed;
+
+    @Option(names = "--batch-docs", paramLabel = "N", defaultValue = "32",
+            description = "Documents handed to the runtime at once (default: ${DEFAULT-VALUE}).")
+    int batchDocs;
+
+    @Mixin
+    DataLocationOptions data;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", defaultValue = "results",
+            description = "Where run folders are created (default: ${DEFAULT-VALUE}).")
+    Path output;
+
+    @Option(names = "--resume", paramLabel = "RUN_ID",
+            description = "Continue an interrupted run, skipping finished documents; its options are reused.")
+    String resume;
+
+    @Option(names = "--log-prompts", description = "Write the full prompt texts into the samples.")
+    Boolean logPrompts;
+
+    @Option(names = "--tasks-dir", paramLabel = "DIR", description = "A further folder of task YAML files.")
+    List<Path> tasksDirs = new ArrayList<>();
+
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        TaskCatalog catalog = TaskCatalog.load(tasksDirs);
+
+        RunStore store = null;
+        RunManifest previous = null;
+        if (resume != null) {
+            store = RunStore.open(output, resume);
+            previous = store.readManifest();
+            adoptOptions(previous);
+        }
+        if (tasks == null || tasks.isEmpty()) throw HarnessException.usage("--task is required");
+        int docLimit = limit == null ? Integer.MAX_VALUE : limit;
+        if (docLimit < 1) throw HarnessException.usage("--limit must be at least 1");
+        long fewshotSeed = seed == null ? 1234L : seed;
+
+        ModelLoader.Plan plan = ModelLoader.plan(model);
+        Path cacheDir = data.cacheDir();
+        DataStore store0 = DataStores.create(data, err);
+        TaskPreparer preparer = new TaskPreparer(store0, msg -> err.println("harness: " + msg));
+        List<TaskJob> jobs = new ArrayList<>();
+        for (TaskCatalog.LoadedTask t : catalog.resolve(tasks)) {
+            jobs.add(preparer.prepare(t, docLimit, numFewshot, fewshotSeed));
+        }
+        Map<GroupSpec, List<String>> groups = new LinkedHashMap<>();
+        for (GroupSpec g : catalog.aggregatingGroups(tasks)) groups.put(g, catalog.groupTasks(g));
+
+        try (ModelLoader.Loaded loaded = ModelLoader.load(plan, model, cacheDir, data.offline())) {
+            var info = loaded.runtime().info();
+            err.printf("harness: loaded %s on %s (%s, %s) in %.1fs%n", info.architecture(), info.runtime(),
+                    info.weightDtype(), human(info.weightBytes()), loaded.loadSeconds());
+            if (store == null) {
+                store = RunStore.create(output, label(plan));
+                previous = newManifest(store, plan, loaded, jobs, docLimit, fewshotSeed, cacheDir);
+            } else {
+                checkSameModel(previous, loaded, cacheDir);
+            }
+            RunManifest manifest = previous.withStatus("running").withRuntime(info, measurements(loaded));
+            store.writeManifest(manifest);
+            err.println("harness: run " + store.runId() + " -> " + store.dir());
+            RunGuard guard = RunGuard.install(store, manifest);
+            String started = Instant.now().toString();
+            int done = evaluate(jobs, loaded, store, groups, manifest, err);
+            manifest = manifest.withStatus("complete").withRuntime(info, measurements(loaded))
+                    .withSegment(new RunManifest.Segment(started, Instant.now().toString(), done, "complete"));
+            guard.finish(manifest);
+            Summary summary = Summaries.build(store, manifest, groups);
+            SummaryWriter.write(store.dir(), summary);
+            ResultTable.print(out, summary);
+            out.println("results: " + store.dir());
+        }
+        return 0;
+    }
+
+    private int evaluate(List<TaskJob> jobs, ModelLoader.Loaded loaded, RunStore store,
+            Map<GroupSpec, List<String>> groups, RunManifest manifest, PrintWriter err) {
+        Evaluator evaluator = new Evaluator(loaded.runtime(), batchDocs, Boolean.TRUE.equals(logPrompts));
+        int total = 0;
+        for (TaskJob job : jobs) {
+            List<SampleRecord> done = SampleLog.read(store.samplesFile(job.name()));
+            List<DocRequests> todo = Evaluator.remaining(job, done);
+            if (todo.isEmpty()) continue;
+            Progress progress = new Progress(err, System.console() != null, job.name(), todo.size());
+            try (SampleLog log = SampleLog.open(store.samplesFile(job.name()))) {
+                total += evaluator.run(job, todo, log, progress);
+            } finally {
+                progress.finish();
+            }
+            // A summary after every task, so a long run shows its finished tasks early.
+            SummaryWriter.write(store.dir(), Summaries.build(store, manifest, groups));
+        }
+        return total;
+    }
+
+    private RunManifest newManifest(RunStore store, ModelLoader.Plan plan, ModelLoader.Loaded loaded,
+            List<TaskJob> jobs, int docLimit, long fewshotSeed, Path cacheDir) {
+        var info = loaded.runtime().info();
+        Path modelPath = Path.of(info.path());
+        var weights = new WeightFiles(cacheDir).describe(modelPath);
+        var tok = modelPath.resolve("tokenizer.json");
+        String tokSha = java.nio.file.Files.isRegularFile(tok) ? org.meltharness.results.Hashing.sha256(tok) : null;
+        var modelRecord = new RunManifest.ModelRecord(plan.source().requested(), plan.source().alias(), info.path(),
+                plan.provider().name(), plan.quant(), weights, tokSha);
+        List<RunManifest.TaskRecord> taskRecords = new ArrayList<>();
+        for (TaskJob j : jobs) {
+            taskRecords.add(new RunManifest.TaskRecord(j.name(), j.task().file(), j.task().sha256(),
+                    j.task().spec().metadata().version(), j.docs().size(), j.task().spec().metricNames(),
+                    j.convention(info.tokenizer()), dataRecord(j)));
+        }
+        RunOptions options = new RunOptions(List.copyOf(tasks), limit == null ? 0 : limit, numFewshot, fewshotSeed,
+                plan.provider().name(), plan.quant(), model.threads, model.runtimeOptions,
+                data.dataDir == null ? null : data.dataDir.toAbsolutePath().toString(), Boolean.TRUE.equals(logPrompts));
+        return new RunManifest(store.runId(), Instant.now().toString(), "running", Environment.capture(), modelRecord,
+                info, taskRecords, options, null, List.of());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> dataRecord(TaskJob j) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("eval", Json.mapper().convertValue(j.data().provenance(), Map.class));
+        if (j.pool() != null && j.pool() != j.data()) {
+            m.put("fewshot", Json.mapper().convertValue(j.pool().provenance(), Map.class));
+        }
+        return m;
+    }
+
+    private static RunManifest.Measurements measurements(ModelLoader.Loaded loaded) {
+        return new RunManifest.Measurements(loaded.loadSeconds(), Memory.peakResidentBytes(), Memory.heapPeakBytes(),
+                loaded.runtime().info().weightBytes());
+    }
+
+    /** Takes the stored options of the run being resumed; an option given again must agree. */
+    private void adoptOptions(RunManifest m) {
+        RunOptions o = m.options();
+        var parse = spec.commandLine().getParseResult();
+        conflict(parse.hasMatchedOption("--task") && !tasks.equals(o.tasks()), "--task", o.tasks());
+        conflict(parse.hasMatchedOption("--limit") && !limit.equals(o.limit() == 0 ? null : o.limit()), "--limit",
+                o.limit());
+        conflict(parse.hasMatchedOption("--num-fewshot") && !numFewshot.equals(o.numFewshot()), "--num-fewshot",
+                o.numFewshot());
+        conflict(parse.hasMatchedOption("--seed") && seed != o.seed(), "--seed", o.seed());
+        conflict(parse.hasMatchedOption("--quant") && !model.quant.equalsIgnoreCase(o.quant()), "--quant", o.quant());
+        conflict(parse.hasMatchedOption("--runtime") && !model.runtime.equals(o.runtime()), "--runtime", o.runtime());
+        conflict(parse.hasMatchedOption("--model") && !model.model.equals(m.model().requested()), "--model",
+                m.model().requested());
+        tasks = o.tasks();
+        limit = o.limit() == 0 ? null : o.limit();
+        numFewshot = o.numFewshot();
+        seed = o.seed();
+        model.model = m.model().requested();
+        model.runtime = o.runtime();
+        model.quant = o.quant();
+        if (!parse.hasMatchedOption("--threads")) model.threads = o.threads();
+        if (model.runtimeOptions.isEmpty() && o.runtimeOptions() != null) model.runtimeOptions.putAll(o.runtimeOptions());
+        if (data.dataDir == null && o.dataDir() != null) data.dataDir = Path.of(o.dataDir());
+        if (logPrompts == null) logPrompts = o.logPrompts();
+    }
+
+    private void conflict(boolean differs, String option, Object stored) {
+        if (differs) {
+            throw HarnessException.usage("run " + resume + " was made with " + option + " " + stored
+                    + "; resume it with the same value or without the option");
+        }
+    }
+
+    private static void checkSameModel(RunManifest previous, ModelLoader.Loaded loaded, Path cacheDir) {
+        var before = previous.model().weights();
+        var now = new WeightFiles(cacheDir).describe(Path.of(loaded.runtime().info().path()));
+        if (!before.equals(now)) {
+            throw HarnessException.usage("the model's weight files changed since run " + previous.runId()
+                    + " started; start a new run");
+        }
+    }
+
+    /** A readable part of the run id: the alias, the model folder (with its parent), or the repo name. */
+    private static String label(ModelLoader.Plan plan) {
+        var source = plan.source();
+        String name;
+        if (source.alias() != null) {
+            name = source.alias();
+        } else if (source.isLocal()) {
+            Path p = source.localPath();
+            name = p.getParent() != null && p.getParent().getFileName() != null
+                    ? p.getParent().getFileName() + "-" + p.getFileName() : String.valueOf(p.getFileName());
+        } else {
+            name = source.requested().substring(source.requested().lastIndexOf('/') + 1);
+        }
+        return name + "-" + plan.quant();
+    }
+
+    static String human(long bytes) {
+        if (bytes < 0) return "?";
+        if (bytes < 1 << 20) return String.format(java.util.Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+        if (bytes < 1L << 30) return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+        return String.format(java.util.Locale.ROOT, "%.2f GiB", bytes / (1024.0 * 1024 * 1024));
+    }
+}

@@ -1,0 +1,22 @@
+package org.meltharness.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+/** The {@code harness} command: the only place that calls {@code System.exit}. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        // Engines log through SLF4J; keep them to warnings unless --verbose asks for more.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", Cli.wantsVerbose(args) ? "info" : "warn"));
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        int code = Cli.commandLine(out, err).execute(args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+}

@@ -1,0 +1,27 @@
+package org.meltharness.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Which model to load and how: shared by eval, generate and later commands. */
+public final class ModelOptions {
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL",
+            description = "A model folder or file, an alias (./harness models; a -q4 style suffix picks the "
+                    + "quantisation) or a hub repository id (org/name).")
+    String model;
+
+    @Option(names = "--runtime", paramLabel = "NAME",
+            description = "Runtime to run the model on (default: the first that accepts it; ./harness models lists them).")
+    String runtime;
+
+    @Option(names = {"-q", "--quant"}, paramLabel = "QUANT",
+            description = "Weight format: f32, bf16, q8, q4 (runtimes list what they accept).")
+    String quant;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: the runtime's).")
+    int threads;
+
+    @Option(names = "--runtime-option", paramLabel = "KEY=VALUE", description = "A runtime-specific setting.")
+    Map<String, String> runtimeOptions = new LinkedHashMap<>();
+}

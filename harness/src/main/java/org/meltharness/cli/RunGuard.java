@@ -1,0 +1,47 @@
+package org.meltharness.cli;
+
+import java.time.Instant;
+import org.meltharness.results.RunManifest;
+import org.meltharness.results.RunStore;
+
+/**
+ * Marks a run {@code interrupted} in its manifest when the JVM is stopped (Ctrl-C, kill) before
+ * the run finished, so that {@code --resume} and reports know; the samples written so far are
+ * already safe on disk.
+ */
+final class RunGuard {
+    private final RunStore store;
+    private final RunManifest manifest;
+    private final String started = Instant.now().toString();
+    private final Thread hook;
+    private boolean finished;
+
+    private RunGuard(RunStore store, RunManifest manifest) {
+        this.store = store;
+        this.manifest = manifest;
+        this.hook = new Thread(this::interrupted, "harness-run-guard");
+    }
+
+    static RunGuard install(RunStore store, RunManifest manifest) {
+        RunGuard g = new RunGuard(store, manifest);
+        Runtime.getRuntime().addShutdownHook(g.hook);
+        return g;
+    }
+
+    /** Writes the final manifest; after this the hook does nothing. */
+    synchronized void finish(RunManifest complete) {
+        store.writeManifest(complete);
+        finished = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down; the hook sees finished and leaves the manifest alone.
+        }
+    }
+
+    private synchronized void interrupted() {
+        if (finished) return;
+        store.writeManifest(manifest.withStatus("interrupted")
+                .withSegment(new RunManifest.Segment(started, Instant.now().toString(), -1, "interrupted")));
+    }
+}

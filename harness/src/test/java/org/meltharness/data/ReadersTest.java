@@ -1,0 +1,117 @@
+package org.meltharness.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.meltharness.SharedFiles;
+
+/** Every reader on the real benchmark files: counts as published, and exact values of real items. */
+class ReadersTest {
+    private static DataStore store;
+
+    @BeforeAll
+    static void open() {
+        store = new DataStore(DatasetCatalog.load(), new DataOptions(SharedFiles.datasets(), Path.of("/nonexistent-cache"), true),
+                new Downloader(), msg -> {});
+    }
+
+    private static List<Map<String, Object>> docs(String dataset, String config, String split) {
+        return store.load(dataset, config, split).docs();
+    }
+
+    @Test
+    void arc() {
+        assertEquals(2376, docs("arc", "ARC-Easy", "test").size());
+        assertEquals(1172, docs("arc", "ARC-Challenge", "test").size());
+        assertEquals(2251, docs("arc", "ARC-Easy", "train").size());
+        Map<String, Object> first = docs("arc", "ARC-Easy", "test").getFirst();
+        assertEquals("Mercury_417466", first.get("id"));
+        assertEquals("Which statement best explains why photosynthesis is the foundation of most food webs?", first.get("question"));
+        assertEquals(Map.of("text", List.of("Sunlight is the source of energy for nearly all ecosystems.",
+                "Most ecosystems are found on land instead of in water.",
+                "Carbon dioxide is more available than other gases.",
+                "The producers in all ecosystems are plants."), "label", List.of("A", "B", "C", "D")), first.get("choices"));
+        assertEquals("A", first.get("answerKey"));
+        long numeric = docs("arc", "ARC-Easy", "test").stream().filter(d -> "1234".contains(String.valueOf(d.get("answerKey")))).count();
+        assertEquals(97, numeric, "some ARC items label their choices 1-4 instead of A-D");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void truthfulqaKeepsAnswerOrderFromTheFile() {
+        List<Map<String, Object>> qs = docs("truthfulqa", null, "validation");
+        assertEquals(817, qs.size());
+        int mc1 = 0;
+        int mc2 = 0;
+        for (var q : qs) {
+            mc1 += ((List<?>) ((Map<String, Object>) q.get("mc1_targets")).get("choices")).size();
+            mc2 += ((List<?>) ((Map<String, Object>) q.get("mc2_targets")).get("choices")).size();
+            assertEquals(1, ((List<?>) ((Map<String, Object>) q.get("mc1_targets")).get("labels")).getFirst(), "mc1 gold first");
+        }
+        assertEquals(4114, mc1);
+        assertEquals(5882, mc2);
+        var canadians = qs.stream().filter(q -> q.get("question").equals("What proportion of Canadians are straight?")).findFirst().orElseThrow();
+        List<Integer> labels = (List<Integer>) ((Map<String, Object>) canadians.get("mc2_targets")).get("labels");
+        assertTrue(labels.indexOf(0) < labels.lastIndexOf(1), "a true answer after a false one: " + labels);
+    }
+
+    @Test
+    void winogrande() {
+        List<Map<String, Object>> dev = docs("winogrande", null, "validation");
+        assertEquals(1267, dev.size());
+        Map<String, Object> first = dev.getFirst();
+        assertEquals("Sarah was a much better surgeon than Maria so _ always got the easier cases.", first.get("sentence"));
+        assertEquals("Sarah", first.get("option1"));
+        assertEquals("Maria", first.get("option2"));
+        assertEquals("2", first.get("answer"));
+    }
+
+    @Test
+    void piqa() {
+        List<Map<String, Object>> valid = docs("piqa", null, "validation");
+        assertEquals(1838, valid.size());
+        assertEquals(Integer.class, valid.getFirst().get("label").getClass());
+        assertTrue(valid.stream().allMatch(d -> d.get("goal") instanceof String && d.get("sol2") instanceof String));
+    }
+
+    @Test
+    void mmluAllSubjects() {
+        DatasetCatalog catalog = DatasetCatalog.load();
+        var mmlu = catalog.get("mmlu");
+        assertEquals(57, mmlu.configs().size());
+        int total = 0;
+        for (String subject : mmlu.configs().keySet()) total += docs("mmlu", subject, "test").size();
+        assertEquals(14042, total);
+        Map<String, Object> q = docs("mmlu", "abstract_algebra", "dev").getFirst();
+        assertEquals("abstract_algebra", q.get("subject"));
+        assertEquals(4, ((List<?>) q.get("choices")).size());
+        assertTrue((Integer) q.get("answer") >= 0 && (Integer) q.get("answer") <= 3);
+    }
+
+    @Test
+    void hellaswagFallsBackToTheDerivedTextAndSaysSo() {
+        StringBuilder notices = new StringBuilder();
+        DataStore s = new DataStore(DatasetCatalog.load(), new DataOptions(SharedFiles.datasets(), Path.of("/nonexistent-cache"), true),
+                new Downloader(), msg -> notices.append(msg).append('\n'));
+        SplitData data = s.load("hellaswag", null, "validation");
+        assertEquals(10042, data.docs().size());
+        assertEquals("hellaswag_text", data.provenance().format());
+        assertTrue(data.provenance().note().startsWith("lossy"), data.provenance().note());
+        assertTrue(notices.toString().contains("hellaswag validation: missing hellaswag/hellaswag_val.jsonl"), notices.toString());
+        Map<String, Object> first = data.docs().getFirst();
+        assertEquals("Roof shingle removal", first.get("activity_label"));
+        assertEquals("A man is sitting on a roof. he", first.get("ctx_a"));
+        assertEquals("3", first.get("label"));
+        assertEquals(4, ((List<?>) first.get("endings")).size());
+    }
+
+    @Test
+    void sameSplitIsReadOnce() {
+        assertTrue(store.load("arc", "ARC-Easy", "test") == store.load("arc", "ARC-Easy", "test"));
+    }
+}
