@@ -87,7 +87,7 @@ public final class TaskCatalog {
                 }
             }
         }
-        return new TaskCatalog(Map.copyOf(tasks), Map.copyOf(groups));
+        return new TaskCatalog(java.util.Collections.unmodifiableMap(tasks), java.util.Collections.unmodifiableMap(groups));
     }
 
     /** Expands task, group and tag names into tasks, in the order given, each task once. */

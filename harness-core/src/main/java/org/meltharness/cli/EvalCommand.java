@@ -147,7 +147,7 @@ final class EvalCommand implements Callable<Integer> {
             List<SampleRecord> done = SampleLog.read(store.samplesFile(job.name()));
             List<DocRequests> todo = Evaluator.remaining(job, done);
             if (todo.isEmpty()) continue;
-            Progress progress = new Progress(err, System.console() != null, job.name(), todo.size());
+            Progress progress = new Progress(err, System.console() != null && System.console().isTerminal(), job.name(), todo.size());
             try (SampleLog log = SampleLog.open(store.samplesFile(job.name()))) {
                 total += evaluator.run(job, todo, log, progress);
             } finally {

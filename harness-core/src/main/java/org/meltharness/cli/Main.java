@@ -12,6 +12,8 @@ public final class Main {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
                 System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", Cli.wantsVerbose(args) ? "info" : "warn"));
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        // DJL warns about CUDA on every start of a CPU-only machine.
+        System.setProperty("org.slf4j.simpleLogger.log.ai.djl", System.getProperty("org.slf4j.simpleLogger.log.ai.djl", "error"));
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         int code = Cli.commandLine(out, err).execute(args);

@@ -61,8 +61,10 @@ public final class Downloader {
                 Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
             }
             return target;
-        } catch (HttpTimeoutException | ConnectException | UnknownHostException e) {
-            throw failed(url, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        } catch (HttpTimeoutException e) {
+            throw failed(url, "timed out");
+        } catch (ConnectException | UnknownHostException e) {
+            throw failed(url, "cannot connect to " + url.getHost() + " (no network?)");
         } catch (IOException e) {
             throw failed(url, String.valueOf(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         } catch (InterruptedException e) {
