@@ -100,8 +100,9 @@ public final class HubClient {
                 .connectTimeout(Duration.ofSeconds(30)).build()) {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw HarnessException.badData("cannot reach " + endpoint + " to list " + repo + ": " + e
-                    + "; use a local folder, or --offline with a cached model", e);
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw HarnessException.badData("cannot reach " + endpoint + " to list " + repo + " (" + why
+                    + "; no network?); download it on a connected machine and pass the folder", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HarnessException(HarnessException.INTERRUPTED, "interrupted while listing " + repo);

@@ -111,6 +111,17 @@ class ReadersTest {
     }
 
     @Test
+    void hellaswagJsonlOnCanonicalSchemaLines() {
+        List<Map<String, Object>> docs = DocReaders.get("hellaswag_jsonl")
+                .read(List.of(org.meltharness.oracle.LmEvalOracle.hellaswagFixture()), "default");
+        assertEquals(12, docs.size());
+        Map<String, Object> first = docs.getFirst();
+        assertEquals("A man is sitting on a roof.", first.get("ctx_a"));
+        assertEquals("he", first.get("ctx_b"));
+        assertEquals("3", first.get("label"), "HF keeps the label as a string");
+    }
+
+    @Test
     void sameSplitIsReadOnce() {
         assertTrue(store.load("arc", "ARC-Easy", "test") == store.load("arc", "ARC-Easy", "test"));
     }

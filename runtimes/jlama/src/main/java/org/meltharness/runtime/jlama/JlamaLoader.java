@@ -29,15 +29,40 @@ import org.meltharness.HarnessException;
 final class JlamaLoader {
     private JlamaLoader() {}
 
-    /** Jlama's view of config.json. */
+    /**
+     * Jlama's view of config.json, with {@code max_position_embeddings} raised by
+     * {@link #ropeHeadroom}: Jlama 0.8.4 reads its RoPE table {@code 2h} positions beyond the
+     * position for key/value head {@code h}, so a table of exactly the model's length throws on the
+     * last positions. A longer table holds the same values for every position (RoPE has no learned
+     * positions), so the model can run its whole window, as lm-eval's {@code max_length} expects.
+     */
     static Config config(ModelFolder folder) {
         ModelSupport.ModelType type = modelType(folder.modelType());
         try {
-            return JsonSupport.om.readValue(folder.dir().resolve("config.json").toFile(), type.configClass);
+            var tree = (com.fasterxml.jackson.databind.node.ObjectNode) JsonSupport.om.readTree(
+                    folder.dir().resolve("config.json").toFile());
+            if (tree.path("max_position_embeddings").canConvertToInt()) {
+                tree.put("max_position_embeddings", tree.get("max_position_embeddings").asInt() + ropeHeadroom(tree));
+            }
+            return JsonSupport.om.treeToValue(tree, type.configClass);
         } catch (IOException | RuntimeException e) {
             throw HarnessException.badData("jlama cannot read " + folder.dir().resolve("config.json") + " as a "
                     + folder.modelType() + " config: " + ModelFolder.firstLine(WeightCache.rootCause(e)), e);
         }
+    }
+
+    /** Positions the model was trained for, as config.json states them. */
+    static int positions(ModelFolder folder) {
+        try {
+            return JsonSupport.om.readTree(folder.dir().resolve("config.json").toFile()).path("max_position_embeddings").asInt();
+        } catch (IOException e) {
+            throw HarnessException.badData("cannot read " + folder.dir().resolve("config.json") + ": " + e.getMessage());
+        }
+    }
+
+    /** Extra RoPE table rows Jlama reads past the last position: two per attention head. */
+    static int ropeHeadroom(com.fasterxml.jackson.databind.JsonNode config) {
+        return 2 * Math.max(1, config.path("num_attention_heads").asInt(1));
     }
 
     /**

@@ -70,10 +70,10 @@ final class JlamaRuntime implements Runtime {
             };
             ModelFolder loaded = weights.equals(dir) ? folder : ModelFolder.open(weights);
             AbstractModel model = JlamaLoader.build(weights, folder.modelType(), c, plan.workingQuant(), plan.loadQuant());
-            int window = JlamaTokenModel.window(c);
+            int window = Math.min(JlamaLoader.positions(folder), JlamaTokenModel.window(c));
             ModelInfo info = new ModelInfo("jlama", jlamaVersion(), dir.toString(), folder.modelType(),
                     folder.parameters(), plan.quant(), heldBytes(loaded, plan), window, c.vocabularySize,
-                    tokenizer.describe(), details(model, plan, engine, folder, weights, c.contextLength - window));
+                    tokenizer.describe(), details(model, plan, engine, folder, weights));
             return new JlamaRuntime(model, tokenizer, window, info);
         } catch (RuntimeException e) {
             tokenizer.close();
@@ -122,7 +122,7 @@ final class JlamaRuntime implements Runtime {
     }
 
     private static Map<String, Object> details(AbstractModel model, QuantPlan plan, JlamaEngine.Settings engine,
-            ModelFolder folder, Path weights, int lostPositions) {
+            ModelFolder folder, Path weights) {
         DType activations = JlamaLoader.activationDtype(model);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("workingMemory", "f32");
@@ -134,8 +134,7 @@ final class JlamaRuntime implements Runtime {
         details.put("matrixSplits", JlamaEngine.splits());
         details.put("storedDtype", folder.storedDtype().toLowerCase(Locale.ROOT));
         details.put("weightsFolder", weights.toString());
-        details.put("maxPositionEmbeddings", model.getConfig().contextLength);
-        details.put("windowNote", "Jlama 0.8.4 throws on the last " + lostPositions + " positions");
+        details.put("ropeTableRows", model.getConfig().contextLength);
         return details;
     }
 

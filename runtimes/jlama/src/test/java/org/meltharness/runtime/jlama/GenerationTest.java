@@ -64,14 +64,14 @@ class GenerationTest {
         Generation g = rt.generate(new GenerationRequest("", 1000, 0.0, 0, false, List.of()), TokenListener.NONE);
         assertEquals(Generation.FinishReason.CONTEXT_FULL, g.finishReason());
         assertEquals(1, g.promptTokens());
-        assertEquals(506, g.tokens().length, "positions 1..505 are fed back; the last token is not");
+        assertEquals(512, g.tokens().length, "positions 1..511 are fed back; the last token is not");
     }
 
     @Test
     void longPromptsKeepTheirEndAsLmEvalDoes() {
         String story = "Once upon a time, there was a little girl named Lily. ".repeat(60);
         Generation g = rt.generate(GenerationRequest.greedy(story, 10), TokenListener.NONE);
-        assertEquals(496, g.promptTokens(), "window 506 - 10 new tokens");
+        assertEquals(502, g.promptTokens(), "window 512 - 10 new tokens");
         assertEquals(10, g.tokens().length);
         assertEquals(Generation.FinishReason.MAX_TOKENS, g.finishReason());
     }

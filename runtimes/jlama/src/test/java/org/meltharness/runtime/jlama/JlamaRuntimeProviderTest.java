@@ -47,11 +47,11 @@ class JlamaRuntimeProviderTest {
             assertEquals(279_232, info.parameters());
             assertEquals(279_232 * 4, info.weightBytes());
             assertEquals(512, info.vocabularySize());
-            assertEquals(506, info.contextLength());
+            assertEquals(512, info.contextLength(), "the whole of max_position_embeddings, as lm-eval's max_length");
             assertTrue(info.tokenizer().startsWith("huggingface-tokenizers"), info.tokenizer());
             assertEquals("f32", info.details().get("activations"));
             assertEquals("native", info.details().get("tensorOperations"));
-            assertEquals(512, info.details().get("maxPositionEmbeddings"));
+            assertEquals(512 + 16, info.details().get("ropeTableRows"), "two extra rows per attention head");
             assertTrue(info.details().get("threads") instanceof Integer);
         }
     }

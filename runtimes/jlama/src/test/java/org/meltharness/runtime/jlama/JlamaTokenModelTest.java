@@ -105,17 +105,19 @@ class JlamaTokenModelTest {
     }
 
     @Test
-    void windowStopsBeforeThePositionsJlamaCannotRun() {
-        assertEquals(506, JlamaTokenModel.window(model.getConfig()));
-        assertEquals(506, rt.info().contextLength());
+    void theWholeWindowRunsOnceTheRopeTableHasHeadroom() throws Exception {
+        // With config.json as it is, Jlama's RoPE table would end 6 positions early (2 per extra
+        // key/value head); the loader lengthens the table so all 512 positions run.
+        var raw = com.github.tjake.jlama.util.JsonSupport.om.readValue(
+                TestModels.pad192().resolve("config.json").toFile(), com.github.tjake.jlama.model.llama.LlamaConfig.class);
+        assertEquals(506, JlamaTokenModel.window(raw));
+        assertEquals(512, rt.info().contextLength());
         try (KvBufferCache.KvBuffer kv = new KvBufferCache(model).getEphemeralKvBuffer()) {
-            model.batchForward(new int[505], 0, kv).close();
-            model.batchForward(new int[] {5}, 505, kv).close();
-            assertThrows(ArrayIndexOutOfBoundsException.class, () -> model.batchForward(new int[] {5}, 506, kv));
-            assertThrows(ArrayIndexOutOfBoundsException.class, () -> model.batchForward(new int[] {5}, 511, kv));
+            model.batchForward(new int[510], 0, kv).close();
+            model.batchForward(new int[] {5, 6}, 510, kv).close();
         }
-        try (JlamaTokenModel tm = new JlamaTokenModel(model, 506)) {
-            assertThrows(IllegalArgumentException.class, () -> tm.forward(new int[] {1, 2}, 505, 0, (r, l) -> {}));
+        try (JlamaTokenModel tm = new JlamaTokenModel(model, 512)) {
+            assertThrows(IllegalArgumentException.class, () -> tm.forward(new int[] {1, 2}, 511, 0, (r, l) -> {}));
         }
     }
 

@@ -77,8 +77,8 @@ class LoglikelihoodTest {
         for (int i = 0; i < REQUESTS.size(); i++) {
             LoglikelihoodRequest r = REQUESTS.get(i);
             TokenizedPair pair = PairEncoder.encode(tok, r.context(), r.continuation());
-            try (JlamaTokenModel fresh = new JlamaTokenModel(rt.model(), 506)) {
-                LoglikelihoodResult alone = new SharedPrefixScorer(fresh, 506).score(List.of(pair)).getFirst();
+            try (JlamaTokenModel fresh = new JlamaTokenModel(rt.model(), 512)) {
+                LoglikelihoodResult alone = new SharedPrefixScorer(fresh, 512).score(List.of(pair)).getFirst();
                 assertEquals(0, alone.reusedTokens());
                 assertEquals(alone.logLikelihood(), batch.get(i).logLikelihood(), 1e-5, r.toString());
                 assertEquals(alone.greedy(), batch.get(i).greedy(), r.toString());
@@ -91,7 +91,7 @@ class LoglikelihoodTest {
         String longContext = (STORY + " ").repeat(20);
         LoglikelihoodResult r = rt.loglikelihood(List.of(new LoglikelihoodRequest(longContext, " The end."))).getFirst();
         assertTrue(r.truncated());
-        assertEquals(506, r.contextTokens() + r.continuationTokens() - 1);
+        assertEquals(512, r.contextTokens() + r.continuationTokens() - 1, "(context + continuation)[-513:][:-1]");
         assertTrue(Double.isFinite(r.logLikelihood()));
     }
 
