@@ -125,7 +125,7 @@ final class EvalCommand implements Callable<Integer> {
             RunManifest manifest = previous.withStatus("running").withRuntime(info, measurements(loaded));
             store.writeManifest(manifest);
             err.println("harness: run " + store.runId() + " -> " + store.dir());
-            RunGuard guard = RunGuard.install(store, manifest);
+            RunGuard guard = RunGuard.install(store, manifest, err);
             String started = Instant.now().toString();
             int done = evaluate(jobs, loaded, store, groups, manifest, err);
             manifest = manifest.withStatus("complete").withRuntime(info, measurements(loaded))

@@ -13,17 +13,19 @@ final class RunGuard {
     private final RunStore store;
     private final RunManifest manifest;
     private final String started = Instant.now().toString();
+    private final java.io.PrintWriter err;
     private final Thread hook;
     private boolean finished;
 
-    private RunGuard(RunStore store, RunManifest manifest) {
+    private RunGuard(RunStore store, RunManifest manifest, java.io.PrintWriter err) {
         this.store = store;
         this.manifest = manifest;
+        this.err = err;
         this.hook = new Thread(this::interrupted, "harness-run-guard");
     }
 
-    static RunGuard install(RunStore store, RunManifest manifest) {
-        RunGuard g = new RunGuard(store, manifest);
+    static RunGuard install(RunStore store, RunManifest manifest, java.io.PrintWriter err) {
+        RunGuard g = new RunGuard(store, manifest, err);
         Runtime.getRuntime().addShutdownHook(g.hook);
         return g;
     }
@@ -43,5 +45,9 @@ final class RunGuard {
         if (finished) return;
         store.writeManifest(manifest.withStatus("interrupted")
                 .withSegment(new RunManifest.Segment(started, Instant.now().toString(), -1, "interrupted")));
+        err.println();
+        err.println("harness: interrupted; finished documents are saved; continue with: ./harness eval --resume "
+                + store.runId() + " --output " + store.dir().getParent());
+        err.flush();
     }
 }
