@@ -56,7 +56,8 @@ final class EvalCommand implements Callable<Integer> {
             description = "Few-shot examples per prompt (default: the task's own, usually 0).")
     Integer numFewshot;
 
-    @Option(names = "--seed", paramLabel = "SEED", description = "Seed of the few-shot draw (default: ${DEFAULT-VALUE}, lm-eval's).")
+    @Option(names = "--seed", paramLabel = "SEED",
+            description = "Seed of the few-shot draw and of --weights random (default: 1234, lm-eval's).")
     Long seed;
 
     @Option(names = "--batch-docs", paramLabel = "N", defaultValue = "32",
@@ -101,8 +102,8 @@ final class EvalCommand implements Callable<Integer> {
         if (docLimit < 1) throw HarnessException.usage("--limit must be at least 1");
         long fewshotSeed = seed == null ? 1234L : seed;
 
-        ModelLoader.Plan plan = ModelLoader.plan(model);
         Path cacheDir = data.cacheDir();
+        ModelLoader.Plan plan = ModelLoader.plan(model, fewshotSeed, cacheDir);
         DataStore store0 = DataStores.create(data, err);
         TaskPreparer preparer = new TaskPreparer(store0, msg -> err.println("harness: " + msg));
         List<TaskJob> jobs = new ArrayList<>();
@@ -175,7 +176,7 @@ final class EvalCommand implements Callable<Integer> {
                     j.convention(info.tokenizer()), dataRecord(j)));
         }
         RunOptions options = new RunOptions(List.copyOf(tasks), limit == null ? 0 : limit, numFewshot, fewshotSeed,
-                plan.provider().name(), plan.quant(), model.threads, model.runtimeOptions,
+                plan.provider().name(), plan.quant(), model.weights, model.threads, model.runtimeOptions,
                 data.dataDir == null ? null : data.dataDir.toAbsolutePath().toString(), Boolean.TRUE.equals(logPrompts));
         return new RunManifest(store.runId(), Instant.now().toString(), "running", Environment.capture(), modelRecord,
                 info, taskRecords, options, null, List.of());
@@ -208,6 +209,7 @@ final class EvalCommand implements Callable<Integer> {
         conflict(parse.hasMatchedOption("--seed") && seed != o.seed(), "--seed", o.seed());
         conflict(parse.hasMatchedOption("--quant") && !model.quant.equalsIgnoreCase(o.quant()), "--quant", o.quant());
         conflict(parse.hasMatchedOption("--runtime") && !model.runtime.equals(o.runtime()), "--runtime", o.runtime());
+        conflict(parse.hasMatchedOption("--weights") && !model.weights.equals(o.weights()), "--weights", o.weights());
         conflict(parse.hasMatchedOption("--model") && !model.model.equals(m.model().requested()), "--model",
                 m.model().requested());
         tasks = o.tasks();
@@ -217,6 +219,7 @@ final class EvalCommand implements Callable<Integer> {
         model.model = m.model().requested();
         model.runtime = o.runtime();
         model.quant = o.quant();
+        model.weights = o.weights() == null ? "stored" : o.weights();
         if (!parse.hasMatchedOption("--threads")) model.threads = o.threads();
         if (model.runtimeOptions.isEmpty() && o.runtimeOptions() != null) model.runtimeOptions.putAll(o.runtimeOptions());
         if (data.dataDir == null && o.dataDir() != null) data.dataDir = Path.of(o.dataDir());

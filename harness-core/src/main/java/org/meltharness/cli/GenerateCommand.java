@@ -34,7 +34,7 @@ final class GenerateCommand implements Callable<Integer> {
             description = "0 for greedy decoding (default: ${DEFAULT-VALUE}).")
     double temperature;
 
-    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Seed of sampling when T > 0.")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Seed of sampling when T > 0, and of --weights random.")
     long seed;
 
     @Option(names = "--ignore-eos", description = "Keep generating past the end-of-sequence token.")
@@ -55,7 +55,7 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (maxTokens < 1) throw org.meltharness.HarnessException.usage("--max-tokens must be at least 1");
         if (temperature < 0) throw org.meltharness.HarnessException.usage("--temperature must not be negative");
-        ModelLoader.Plan plan = ModelLoader.plan(model);
+        ModelLoader.Plan plan = ModelLoader.plan(model, seed, data.cacheDir());
         try (ModelLoader.Loaded loaded = ModelLoader.load(plan, model, data.cacheDir(), data.offline())) {
             var request = new GenerationRequest(prompt, maxTokens, temperature, seed, !ignoreEos, stop);
             Generation g = loaded.runtime().generate(request, (id, text) -> {

@@ -2,6 +2,7 @@ package org.meltharness.cli;
 
 import java.nio.file.Path;
 import org.meltharness.model.ModelResolver;
+import org.meltharness.model.RandomWeights;
 import org.meltharness.runtime.ModelSource;
 import org.meltharness.runtime.Runtime;
 import org.meltharness.runtime.RuntimeConfig;
@@ -25,12 +26,26 @@ final class ModelLoader {
 
     private ModelLoader() {}
 
-    static Plan plan(ModelOptions opts) {
+    /**
+     * @param seed seeds random weights when {@code --weights random}
+     */
+    static Plan plan(ModelOptions opts, long seed, Path cacheDir) {
         if (opts.model == null) throw HarnessException.usage("--model is required");
         ModelResolver.Resolved r = ModelResolver.builtin().resolve(opts.model);
-        RuntimeProvider provider = Runtimes.select(opts.runtime, r.source());
-        String quant = Runtimes.quant(provider, r.source(), opts.quant, r.quant().orElse(null));
-        return new Plan(provider, r.source(), quant);
+        ModelSource source = switch (opts.weights == null ? "stored" : opts.weights) {
+            case "stored" -> r.source();
+            case "random" -> {
+                if (!r.source().isLocal()) {
+                    throw HarnessException.usage("--weights random needs a local model folder (config.json and tokenizer)");
+                }
+                Path generated = RandomWeights.materialize(r.source().localPath(), seed, cacheDir);
+                yield new ModelSource(opts.model, generated, java.util.Map.of(), "main", null);
+            }
+            default -> throw HarnessException.usage("--weights is stored or random, not " + opts.weights);
+        };
+        RuntimeProvider provider = Runtimes.select(opts.runtime, source);
+        String quant = Runtimes.quant(provider, source, opts.quant, r.quant().orElse(null));
+        return new Plan(provider, source, quant);
     }
 
     static Loaded load(Plan plan, ModelOptions opts, Path cacheDir, boolean offline) {

@@ -19,6 +19,11 @@ public final class ModelOptions {
             description = "Weight format: f32, bf16, q8, q4 (runtimes list what they accept).")
     String quant;
 
+    @Option(names = "--weights", paramLabel = "stored|random", defaultValue = "stored",
+            description = "random: seeded random weights (--seed) for a model folder with config.json and tokenizer "
+                    + "files only, for measuring shapes without weights.")
+    String weights;
+
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: the runtime's).")
     int threads;
 

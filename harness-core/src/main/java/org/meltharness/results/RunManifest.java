@@ -65,10 +65,14 @@ public record RunManifest(
             String name, String file, String sha256, Double version, int docs, List<String> metrics,
             Map<String, Object> convention, Map<String, Object> data) {}
 
-    /** The options that decide the numbers; a resumed run must match them. */
+    /**
+     * The options that decide the numbers; a resumed run must match them.
+     *
+     * @param weights {@code stored}, or {@code random} (seeded by {@code seed})
+     */
     public record RunOptions(
-            List<String> tasks, int limit, Integer numFewshot, long seed, String runtime, String quant, int threads,
-            Map<String, String> runtimeOptions, String dataDir, boolean logPrompts) {}
+            List<String> tasks, int limit, Integer numFewshot, long seed, String runtime, String quant, String weights,
+            int threads, Map<String, String> runtimeOptions, String dataDir, boolean logPrompts) {}
 
     /** What loading and running cost the process. */
     public record Measurements(double loadSeconds, long peakRssBytes, long heapPeakBytes, long modelBytes) {}

@@ -1,5 +1,6 @@
 package org.meltharness.runtime.jlama;
 
+import org.meltharness.model.SafetensorsWriter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

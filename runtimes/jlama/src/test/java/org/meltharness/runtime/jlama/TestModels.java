@@ -1,5 +1,6 @@
 package org.meltharness.runtime.jlama;
 
+import org.meltharness.model.SafetensorsWriter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;

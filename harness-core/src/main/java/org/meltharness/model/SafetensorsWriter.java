@@ -1,4 +1,4 @@
-package org.meltharness.runtime.jlama;
+package org.meltharness.model;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -15,21 +15,21 @@ import java.util.List;
 import java.util.Map;
 
 /** Writes a safetensors file tensor by tensor, so that no whole model has to fit in memory. */
-final class SafetensorsWriter {
+public final class SafetensorsWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private SafetensorsWriter() {}
 
     /** A tensor to write: its header entry and a source of exactly {@code bytes} bytes. */
-    record Entry(String name, String dtype, long[] shape, long bytes, Data data) {}
+    public record Entry(String name, String dtype, long[] shape, long bytes, Data data) {}
 
     /** Writes a tensor's bytes. */
     @FunctionalInterface
-    interface Data {
+    public interface Data {
         void writeTo(WritableByteChannel out) throws IOException;
     }
 
-    static void write(Path file, List<Entry> entries) {
+    public static void write(Path file, List<Entry> entries) {
         Map<String, Object> header = new LinkedHashMap<>();
         long offset = 0;
         for (Entry e : entries) {
@@ -59,7 +59,7 @@ final class SafetensorsWriter {
         }
     }
 
-    static void writeFully(WritableByteChannel out, ByteBuffer buf) throws IOException {
+    public static void writeFully(WritableByteChannel out, ByteBuffer buf) throws IOException {
         while (buf.hasRemaining()) out.write(buf);
     }
 }
