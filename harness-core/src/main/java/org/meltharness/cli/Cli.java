@@ -2,7 +2,9 @@ package org.meltharness.cli;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.ServiceLoader;
 import org.meltharness.HarnessException;
+import org.meltharness.runtime.RuntimeCommands;
 import picocli.CommandLine;
 
 /** Builds the command line, for {@link Main} and for tests, with one error policy for every command. */
@@ -11,6 +13,9 @@ public final class Cli {
 
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new HarnessCommand());
+        for (RuntimeCommands module : ServiceLoader.load(RuntimeCommands.class)) {
+            for (Object command : module.commands()) cl.addSubcommand(command);
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -1,0 +1,84 @@
+package org.meltharness.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.meltharness.eval.RunDiff;
+import org.meltharness.results.Json;
+import org.meltharness.results.RunStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code harness diff RUN_A RUN_B}: where two runs disagree; exit 1 beyond the tolerance, like diff(1). */
+@Command(name = "diff", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Compare two runs document by document: log-likelihood differences per choice and flipped "
+                + "predictions.", "Exit status: 0 when they agree within the tolerance, 1 when they do not, 2 on bad usage."})
+final class DiffCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "RUN_A", description = "A run id (under --output) or a run folder.")
+    String runA;
+
+    @Parameters(index = "1", paramLabel = "RUN_B", description = "The run to compare it with.")
+    String runB;
+
+    @Option(names = "--tolerance", paramLabel = "NATS", defaultValue = "1e-3",
+            description = "Largest allowed |log-likelihood difference| per choice (default: ${DEFAULT-VALUE}).")
+    double tolerance;
+
+    @Option(names = "--show", paramLabel = "N", defaultValue = "5", description = "Documents shown per task (default: ${DEFAULT-VALUE}).")
+    int show;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", defaultValue = "results", description = "Where run ids are looked up.")
+    Path output;
+
+    @Option(names = "--json", description = "Print the comparison as JSON.")
+    boolean json;
+
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        List<RunDiff.TaskDiff> diffs = RunDiff.compare(open(runA), open(runB), show);
+        boolean agree = diffs.stream().allMatch(d -> d.agrees(tolerance));
+        if (json) {
+            out.print(Json.pretty(java.util.Map.of("tolerance", tolerance, "agree", agree, "tasks", diffs)));
+            return agree ? 0 : 1;
+        }
+        out.println("| task | docs | max abs Δll | mean abs Δll | flipped pred | flipped pred_norm | only in A | only in B | agree |");
+        out.println("|------|-----:|------------:|-------------:|-------------:|------------------:|----------:|----------:|-------|");
+        for (RunDiff.TaskDiff d : diffs) {
+            out.printf(Locale.ROOT, "| %s | %d | %.3g | %.3g | %d | %d | %d | %d | %s |%n", d.task(), d.compared(),
+                    d.maxAbsDelta(), d.meanAbsDelta(), d.flippedPred(), d.flippedPredNorm(), d.onlyInA(), d.onlyInB(),
+                    d.agrees(tolerance) ? "yes" : "NO");
+        }
+        for (RunDiff.TaskDiff d : diffs) {
+            if (d.worst().isEmpty() || d.agrees(tolerance)) continue;
+            out.println();
+            out.println(d.task() + ": largest differences");
+            for (RunDiff.DocDelta x : d.worst()) {
+                if (x.delta() <= tolerance && !x.predFlipped()) continue;
+                out.printf(Locale.ROOT, "  doc %d choice %d: %.6f vs %.6f (Δ %.3g)%s%n", x.docId(), x.choice(), x.llA(), x.llB(),
+                        x.delta(), x.predFlipped() ? ", prediction flipped" : "");
+            }
+        }
+        out.println(agree ? "runs agree within " + tolerance : "runs differ beyond " + tolerance);
+        return agree ? 0 : 1;
+    }
+
+    private RunStore open(String run) {
+        Path p = Path.of(run);
+        if (Files.isRegularFile(p.resolve("manifest.json"))) return RunStore.open(p.toAbsolutePath().getParent(), p.getFileName().toString());
+        return RunStore.open(output, run);
+    }
+}

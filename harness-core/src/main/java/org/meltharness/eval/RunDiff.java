@@ -1,0 +1,100 @@
+package org.meltharness.eval;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.meltharness.HarnessException;
+import org.meltharness.results.RunManifest;
+import org.meltharness.results.RunStore;
+import org.meltharness.results.SampleLog;
+import org.meltharness.results.SampleRecord;
+
+/**
+ * Where two runs of the same tasks disagree, document by document: log-likelihood differences of
+ * every choice and flipped predictions. Used to check that runtimes agree.
+ */
+public final class RunDiff {
+    private RunDiff() {}
+
+    /** One task's comparison. */
+    public record TaskDiff(
+            String task, int compared, int onlyInA, int onlyInB, double maxAbsDelta, double meanAbsDelta,
+            int flippedPred, int flippedPredNorm, List<DocDelta> worst) {
+
+        /** Whether the task agrees within {@code tolerance} with no flipped prediction. */
+        public boolean agrees(double tolerance) {
+            return onlyInA == 0 && onlyInB == 0 && compared > 0 && maxAbsDelta <= tolerance && flippedPred == 0
+                    && flippedPredNorm == 0;
+        }
+    }
+
+    /** A document's largest choice difference. */
+    public record DocDelta(int docId, int choice, double llA, double llB, boolean predFlipped) {
+        public double delta() {
+            return Math.abs(llA - llB);
+        }
+    }
+
+    /** Compares the tasks both runs have; {@code worstN} documents with the largest difference are kept per task. */
+    public static List<TaskDiff> compare(RunStore a, RunStore b, int worstN) {
+        RunManifest ma = a.readManifest();
+        RunManifest mb = b.readManifest();
+        List<String> common = ma.tasks().stream().map(RunManifest.TaskRecord::name)
+                .filter(t -> mb.tasks().stream().anyMatch(x -> x.name().equals(t)))
+                .toList();
+        if (common.isEmpty()) {
+            throw HarnessException.usage("runs " + a.runId() + " and " + b.runId() + " have no task in common");
+        }
+        List<TaskDiff> out = new ArrayList<>();
+        for (String task : common) out.add(task(task, byId(SampleLog.read(a.samplesFile(task))),
+                byId(SampleLog.read(b.samplesFile(task))), worstN));
+        return out;
+    }
+
+    private static TaskDiff task(String task, Map<Integer, SampleRecord> a, Map<Integer, SampleRecord> b, int worstN) {
+        int compared = 0;
+        int flipped = 0;
+        int flippedNorm = 0;
+        double max = 0;
+        double sum = 0;
+        long choices = 0;
+        List<DocDelta> deltas = new ArrayList<>();
+        for (var e : a.entrySet()) {
+            SampleRecord x = e.getValue();
+            SampleRecord y = b.get(e.getKey());
+            if (y == null) continue;
+            if (x.choices().size() != y.choices().size() || !x.promptHash().equals(y.promptHash())) {
+                throw HarnessException.usage(task + " document " + x.docId() + " was asked differently in the two runs "
+                        + "(other prompt or choices); diff compares runs of the same task definition and options");
+            }
+            compared++;
+            boolean predFlip = x.pred() != y.pred();
+            if (predFlip) flipped++;
+            if (x.predNorm() != y.predNorm()) flippedNorm++;
+            DocDelta worst = null;
+            for (int c = 0; c < x.choices().size(); c++) {
+                double llA = x.choices().get(c).ll();
+                double llB = y.choices().get(c).ll();
+                double d = Math.abs(llA - llB);
+                sum += d;
+                choices++;
+                max = Math.max(max, d);
+                if (worst == null || d > worst.delta()) worst = new DocDelta(x.docId(), c, llA, llB, predFlip);
+            }
+            deltas.add(worst);
+        }
+        int onlyA = (int) a.keySet().stream().filter(k -> !b.containsKey(k)).count();
+        int onlyB = (int) b.keySet().stream().filter(k -> !a.containsKey(k)).count();
+        deltas.sort(Comparator.comparing((DocDelta d) -> !d.predFlipped()).thenComparing(DocDelta::delta, Comparator.reverseOrder()));
+        return new TaskDiff(task, compared, onlyA, onlyB, max, choices == 0 ? 0 : sum / choices, flipped, flippedNorm,
+                List.copyOf(deltas.subList(0, Math.min(worstN, deltas.size()))));
+    }
+
+    private static Map<Integer, SampleRecord> byId(List<SampleRecord> records) {
+        Map<Integer, SampleRecord> m = new LinkedHashMap<>();
+        for (SampleRecord r : records) m.putIfAbsent(r.docId(), r);
+        return m;
+    }
+}
