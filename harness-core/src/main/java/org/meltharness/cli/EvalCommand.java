@@ -78,8 +78,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--log-prompts", description = "Write the full prompt texts into the samples.")
     Boolean logPrompts;
 
-    @Option(names = "--tasks-dir", paramLabel = "DIR", description = "A further folder of task YAML files.")
-    List<Path> tasksDirs = new ArrayList<>();
+    @Mixin
+    TaskSourceOptions taskSource;
 
     @Mixin
     CommonOptions common;
@@ -88,7 +88,7 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TaskCatalog catalog = TaskCatalog.load(tasksDirs);
+        TaskCatalog catalog = taskSource.catalog();
 
         RunStore store = null;
         RunManifest previous = null;

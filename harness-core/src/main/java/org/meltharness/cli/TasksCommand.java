@@ -23,8 +23,8 @@ final class TasksCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--tasks-dir", paramLabel = "DIR", description = "A further folder of task YAML files.")
-    List<Path> tasksDirs = new ArrayList<>();
+    @Mixin
+    TaskSourceOptions taskSource;
 
     @Mixin
     CommonOptions common;
@@ -32,7 +32,7 @@ final class TasksCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        TaskCatalog catalog = TaskCatalog.load(tasksDirs);
+        TaskCatalog catalog = taskSource.catalog();
         DatasetCatalog datasets = DatasetCatalog.load();
         Map<String, List<String>> groupsOf = new TreeMap<>();
         for (GroupSpec g : catalog.groups().values()) {
