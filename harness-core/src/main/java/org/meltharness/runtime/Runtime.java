@@ -20,6 +20,16 @@ public interface Runtime extends AutoCloseable {
      */
     List<LoglikelihoodResult> loglikelihood(List<LoglikelihoodRequest> requests);
 
+    /**
+     * As {@link #loglikelihood(List)}, also showing every scored position's distribution to
+     * {@code observer}. Runtimes that cannot expose their logits refuse.
+     */
+    default List<LoglikelihoodResult> loglikelihood(List<LoglikelihoodRequest> requests, DistributionObserver observer) {
+        if (observer == null) return loglikelihood(requests);
+        throw org.meltharness.HarnessException.unsupportedModel("runtime " + info().runtime()
+                + " does not expose its token distributions, so fidelity against a reference cannot be measured on it");
+    }
+
     /** Generates text from a prompt, reporting each token as it is produced. */
     Generation generate(GenerationRequest request, TokenListener listener);
 

@@ -32,6 +32,11 @@ public final class SharedPrefixScorer {
     }
 
     public List<LoglikelihoodResult> score(List<TokenizedPair> pairs) {
+        return score(pairs, null);
+    }
+
+    /** As {@link #score(List)}, showing every scored distribution to {@code observer} (may be null). */
+    public List<LoglikelihoodResult> score(List<TokenizedPair> pairs, DistributionObserver observer) {
         int n = pairs.size();
         int[][] inputs = new int[n][];
         Integer[] order = new Integer[n];
@@ -42,7 +47,7 @@ public final class SharedPrefixScorer {
         Arrays.sort(order, Comparator.comparing(i -> inputs[i], Arrays::compare));
         LoglikelihoodResult[] results = new LoglikelihoodResult[n];
         for (int i : order) {
-            results[i] = scoreOne(pairs.get(i), inputs[i]);
+            results[i] = scoreOne(i, pairs.get(i), inputs[i], observer);
         }
         return List.of(results);
     }
@@ -66,7 +71,7 @@ public final class SharedPrefixScorer {
         return Arrays.copyOfRange(full, from, total - 1);
     }
 
-    private LoglikelihoodResult scoreOne(TokenizedPair pair, int[] input) {
+    private LoglikelihoodResult scoreOne(int index, TokenizedPair pair, int[] input, DistributionObserver observer) {
         int[] cont = pair.continuation();
         int firstScored = input.length - cont.length;
         boolean truncated = pair.length() - 1 > input.length;
@@ -80,6 +85,7 @@ public final class SharedPrefixScorer {
             int target = cont[k];
             tokenLogprobs[k] = logSoftmaxAt(logits, target);
             if (argmax(logits) != target) greedy[0] = false;
+            if (observer != null) observer.observe(index, k, target, logits);
         };
 
         long t0 = System.nanoTime();

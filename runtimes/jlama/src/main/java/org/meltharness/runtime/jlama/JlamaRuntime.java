@@ -17,6 +17,7 @@ import org.meltharness.HarnessException;
 import org.meltharness.runtime.Generation;
 import org.meltharness.runtime.GenerationRequest;
 import org.meltharness.runtime.LoglikelihoodRequest;
+import org.meltharness.runtime.DistributionObserver;
 import org.meltharness.runtime.LoglikelihoodResult;
 import org.meltharness.runtime.ModelInfo;
 import org.meltharness.runtime.Runtime;
@@ -88,10 +89,15 @@ final class JlamaRuntime implements Runtime {
 
     @Override
     public List<LoglikelihoodResult> loglikelihood(List<LoglikelihoodRequest> requests) {
+        return loglikelihood(requests, null);
+    }
+
+    @Override
+    public List<LoglikelihoodResult> loglikelihood(List<LoglikelihoodRequest> requests, DistributionObserver observer) {
         List<TokenizedPair> pairs = requests.stream()
                 .map(r -> PairEncoder.encode(tokenizer, r.context(), r.continuation()))
                 .toList();
-        return scorer.score(pairs);
+        return scorer.score(pairs, observer);
     }
 
     @Override
