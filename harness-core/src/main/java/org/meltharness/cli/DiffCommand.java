@@ -1,7 +1,6 @@
 package org.meltharness.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -49,7 +48,7 @@ final class DiffCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        List<RunDiff.TaskDiff> diffs = RunDiff.compare(open(runA), open(runB), show);
+        List<RunDiff.TaskDiff> diffs = RunDiff.compare(RunStore.locate(output, runA), RunStore.locate(output, runB), show);
         boolean agree = diffs.stream().allMatch(d -> d.agrees(tolerance));
         if (json) {
             out.print(Json.pretty(java.util.Map.of("tolerance", tolerance, "agree", agree, "tasks", diffs)));
@@ -74,11 +73,5 @@ final class DiffCommand implements Callable<Integer> {
         }
         out.println(agree ? "runs agree within " + tolerance : "runs differ beyond " + tolerance);
         return agree ? 0 : 1;
-    }
-
-    private RunStore open(String run) {
-        Path p = Path.of(run);
-        if (Files.isRegularFile(p.resolve("manifest.json"))) return RunStore.open(p.toAbsolutePath().getParent(), p.getFileName().toString());
-        return RunStore.open(output, run);
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.meltharness.HarnessException;
 import org.meltharness.data.DataStore;
+import org.meltharness.eval.DistributionOptions;
 import org.meltharness.eval.Evaluator;
 import org.meltharness.eval.Progress;
 import org.meltharness.eval.Summaries;
@@ -22,9 +23,10 @@ import org.meltharness.results.Json;
 import org.meltharness.results.RunManifest;
 import org.meltharness.results.RunManifest.RunOptions;
 import org.meltharness.results.RunStore;
-import org.meltharness.results.SampleLog;
+import org.meltharness.results.JsonlLog;
 import org.meltharness.results.SampleRecord;
 import org.meltharness.results.Summary;
+import org.meltharness.results.TopkRecord;
 import org.meltharness.results.SummaryWriter;
 import org.meltharness.task.DocRequests;
 import org.meltharness.task.GroupSpec;
@@ -78,11 +80,22 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--log-prompts", description = "Write the full prompt texts into the samples.")
     Boolean logPrompts;
 
+    @Option(names = "--store-topk", paramLabel = "K", defaultValue = "0",
+            description = "Keep the K most likely tokens' log-probs at every scored token (topk-<task>.jsonl), so the "
+                    + "run can serve as a fidelity reference (compare uses 64).")
+    int storeTopk;
+
+    @Option(names = "--fidelity-against", paramLabel = "RUN",
+            description = "A reference run made with --store-topk: measure KL divergence and top-1 agreement against it.")
+    String fidelityAgainst;
+
     @Mixin
     TaskSourceOptions taskSource;
 
     @Mixin
     CommonOptions common;
+
+    private RunStore reference;
 
     @Override
     public Integer call() {
@@ -104,6 +117,8 @@ final class EvalCommand implements Callable<Integer> {
 
         Path cacheDir = data.cacheDir();
         ModelLoader.Plan plan = ModelLoader.plan(model, fewshotSeed, cacheDir);
+        if (storeTopk < 0) throw HarnessException.usage("--store-topk must not be negative");
+        reference = fidelityAgainst == null ? null : RunStore.locate(output, fidelityAgainst);
         DataStore store0 = DataStores.create(data, err);
         TaskPreparer preparer = new TaskPreparer(store0, msg -> err.println("harness: " + msg));
         List<TaskJob> jobs = new ArrayList<>();
@@ -145,12 +160,14 @@ final class EvalCommand implements Callable<Integer> {
         Evaluator evaluator = new Evaluator(loaded.runtime(), batchDocs, Boolean.TRUE.equals(logPrompts));
         int total = 0;
         for (TaskJob job : jobs) {
-            List<SampleRecord> done = SampleLog.read(store.samplesFile(job.name()));
+            List<SampleRecord> done = JsonlLog.read(store.samplesFile(job.name()), SampleRecord.class);
             List<DocRequests> todo = Evaluator.remaining(job, done);
             if (todo.isEmpty()) continue;
             Progress progress = new Progress(err, System.console() != null && System.console().isTerminal(), job.name(), todo.size());
-            try (SampleLog log = SampleLog.open(store.samplesFile(job.name()))) {
-                total += evaluator.run(job, todo, log, progress);
+            Map<Integer, TopkRecord> ref = reference == null ? null : referenceTopk(job.name());
+            try (JsonlLog<SampleRecord> log = JsonlLog.open(store.samplesFile(job.name()));
+                    JsonlLog<TopkRecord> topk = storeTopk > 0 ? JsonlLog.open(store.topkFile(job.name())) : null) {
+                total += evaluator.run(job, todo, log, progress, new DistributionOptions(storeTopk, topk, ref));
             } finally {
                 progress.finish();
             }
@@ -158,6 +175,18 @@ final class EvalCommand implements Callable<Integer> {
             SummaryWriter.write(store.dir(), Summaries.build(store, manifest, groups));
         }
         return total;
+    }
+
+    /** The reference run's top-k of a task, by document. */
+    private Map<Integer, TopkRecord> referenceTopk(String task) {
+        Map<Integer, TopkRecord> byDoc = new java.util.HashMap<>();
+        java.nio.file.Path file = reference.topkFile(task);
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw HarnessException.usage("reference run " + reference.runId() + " has no top-k for " + task
+                    + " (run it with --store-topk)");
+        }
+        for (TopkRecord r : JsonlLog.read(file, TopkRecord.class)) byDoc.put(r.docId(), r);
+        return byDoc;
     }
 
     private RunManifest newManifest(RunStore store, ModelLoader.Plan plan, ModelLoader.Loaded loaded,
@@ -177,7 +206,8 @@ final class EvalCommand implements Callable<Integer> {
         }
         RunOptions options = new RunOptions(List.copyOf(tasks), limit == null ? 0 : limit, numFewshot, fewshotSeed,
                 plan.provider().name(), plan.quant(), model.weights, model.threads, model.runtimeOptions,
-                data.dataDir == null ? null : data.dataDir.toAbsolutePath().toString(), Boolean.TRUE.equals(logPrompts));
+                data.dataDir == null ? null : data.dataDir.toAbsolutePath().toString(), Boolean.TRUE.equals(logPrompts),
+                storeTopk, reference == null ? null : reference.dir().toString());
         return new RunManifest(store.runId(), Instant.now().toString(), "running", Environment.capture(), modelRecord,
                 info, taskRecords, options, null, List.of());
     }
@@ -224,6 +254,9 @@ final class EvalCommand implements Callable<Integer> {
         if (model.runtimeOptions.isEmpty() && o.runtimeOptions() != null) model.runtimeOptions.putAll(o.runtimeOptions());
         if (data.dataDir == null && o.dataDir() != null) data.dataDir = Path.of(o.dataDir());
         if (logPrompts == null) logPrompts = o.logPrompts();
+        conflict(parse.hasMatchedOption("--store-topk") && storeTopk != o.storeTopk(), "--store-topk", o.storeTopk());
+        storeTopk = o.storeTopk();
+        if (fidelityAgainst == null) fidelityAgainst = o.fidelityReference();
     }
 
     private void conflict(boolean differs, String option, Object stored) {

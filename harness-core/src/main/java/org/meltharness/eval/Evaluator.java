@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.meltharness.results.Fidelity;
 import org.meltharness.results.Json;
 import org.meltharness.results.Hashing;
-import org.meltharness.results.SampleLog;
+import org.meltharness.results.JsonlLog;
 import org.meltharness.results.SampleRecord;
 import org.meltharness.runtime.LoglikelihoodRequest;
 import org.meltharness.runtime.LoglikelihoodResult;
@@ -43,7 +44,13 @@ public final class Evaluator {
     }
 
     /** Scores {@code todo} in batches, appending each document to {@code log}; returns documents done. */
-    public int run(TaskJob job, List<DocRequests> todo, SampleLog log, Progress progress) {
+    public int run(TaskJob job, List<DocRequests> todo, JsonlLog<SampleRecord> log, Progress progress) {
+        return run(job, todo, log, progress, DistributionOptions.NONE);
+    }
+
+    /** As {@link #run(TaskJob, List, JsonlLog, Progress)}, keeping or comparing token distributions as asked. */
+    public int run(TaskJob job, List<DocRequests> todo, JsonlLog<SampleRecord> log, Progress progress,
+            DistributionOptions distributions) {
         int done = 0;
         for (int i = 0; i < todo.size(); i += batchDocs) {
             if (Thread.currentThread().isInterrupted()) break;
@@ -54,12 +61,17 @@ public final class Evaluator {
                     requests.add(new LoglikelihoodRequest(r.context(), r.continuation()));
                 }
             }
-            List<LoglikelihoodResult> results = runtime.loglikelihood(requests);
+            DistributionProbe probe = distributions.active()
+                    ? new DistributionProbe(batch, distributions.topK(), distributions.reference()) : null;
+            List<LoglikelihoodResult> results = runtime.loglikelihood(requests, probe);
             int at = 0;
-            for (DocRequests d : batch) {
+            for (int k = 0; k < batch.size(); k++) {
+                DocRequests d = batch.get(k);
                 List<LoglikelihoodResult> mine = results.subList(at, at + d.requests().size());
                 at += d.requests().size();
-                log.append(record(job, d, mine));
+                // The top-k line goes first: a sample on disk then always has its distributions.
+                if (distributions.topK() > 0) distributions.topkLog().append(probe.topk(k));
+                log.append(record(job, d, mine, probe == null ? null : probe.fidelity(k)));
             }
             done += batch.size();
             progress.advance(batch.size());
@@ -67,7 +79,7 @@ public final class Evaluator {
         return done;
     }
 
-    SampleRecord record(TaskJob job, DocRequests d, List<LoglikelihoodResult> results) {
+    SampleRecord record(TaskJob job, DocRequests d, List<LoglikelihoodResult> results, Fidelity fidelity) {
         int n = results.size();
         double[] lls = new double[n];
         boolean[] greedy = new boolean[n];
@@ -93,6 +105,6 @@ public final class Evaluator {
         List<String> contexts = d.requests().stream().map(DocRequests.Request::context).distinct().toList();
         String promptHash = Hashing.sha256(String.join("\u0000", contexts));
         return new SampleRecord(d.docId(), Hashing.sha256(Json.line(d.doc())), promptHash, d.gold(), score.pred(),
-                score.predNorm(), score.metrics(), choices, timeMs, prefillMs, tokens, logPrompts ? contexts : null);
+                score.predNorm(), score.metrics(), choices, timeMs, prefillMs, tokens, logPrompts ? contexts : null, fidelity);
     }
 }

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.meltharness.HarnessException;
 import org.meltharness.results.RunManifest;
 import org.meltharness.results.RunStore;
-import org.meltharness.results.SampleLog;
+import org.meltharness.results.JsonlLog;
 import org.meltharness.results.SampleRecord;
 
 /**
@@ -48,8 +48,8 @@ public final class RunDiff {
             throw HarnessException.usage("runs " + a.runId() + " and " + b.runId() + " have no task in common");
         }
         List<TaskDiff> out = new ArrayList<>();
-        for (String task : common) out.add(task(task, byId(SampleLog.read(a.samplesFile(task))),
-                byId(SampleLog.read(b.samplesFile(task))), worstN));
+        for (String task : common) out.add(task(task, byId(JsonlLog.read(a.samplesFile(task), SampleRecord.class)),
+                byId(JsonlLog.read(b.samplesFile(task), SampleRecord.class)), worstN));
         return out;
     }
 

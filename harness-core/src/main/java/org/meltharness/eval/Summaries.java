@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.meltharness.results.RunManifest;
 import org.meltharness.results.RunManifest.TaskRecord;
-import org.meltharness.results.SampleLog;
+import org.meltharness.results.JsonlLog;
 import org.meltharness.results.SampleRecord;
 import org.meltharness.results.RunStore;
 import org.meltharness.results.Summary;
@@ -30,7 +30,7 @@ public final class Summaries {
         Map<String, TaskStats> byTask = new LinkedHashMap<>();
         boolean complete = true;
         for (TaskRecord t : manifest.tasks()) {
-            List<SampleRecord> samples = dedupe(SampleLog.read(store.samplesFile(t.name())));
+            List<SampleRecord> samples = dedupe(JsonlLog.read(store.samplesFile(t.name()), SampleRecord.class));
             if (samples.size() < t.docs()) complete = false;
             TaskStats stats = TaskStats.of(samples);
             byTask.put(t.name(), stats);
@@ -39,6 +39,7 @@ public final class Summaries {
                 rows.add(stats.row(t.name(), metric, xs.length == 0 ? Double.NaN : Stats.mean(xs), Stats.meanStderr(xs),
                         xs.length));
             }
+            rows.addAll(fidelityRows(t.name(), samples, stats));
             Map<String, Object> c = new LinkedHashMap<>(t.convention());
             c.put("data", t.data());
             conventions.put(t.name(), c);
@@ -64,6 +65,24 @@ public final class Summaries {
         var m = manifest.model();
         return new Summary(manifest.runId(), m == null ? null : m.requested(), m == null ? null : m.runtime(),
                 m == null ? null : m.quant(), complete, rows, conventions);
+    }
+
+    /**
+     * KL divergence from the reference over every scored token (mean, 99th percentile, max) and the
+     * share of tokens whose most likely token is the reference's; none when fidelity was not measured.
+     */
+    static List<SummaryRow> fidelityRows(String task, List<SampleRecord> samples, TaskStats stats) {
+        List<double[]> kls = samples.stream().filter(s -> s.fidelity() != null).map(s -> s.fidelity().kl()).toList();
+        if (kls.isEmpty()) return List.of();
+        double[] all = kls.stream().flatMapToDouble(java.util.Arrays::stream).sorted().toArray();
+        if (all.length == 0) return List.of();
+        long agree = samples.stream().filter(s -> s.fidelity() != null).mapToLong(s -> s.fidelity().top1Agree()).sum();
+        int n = samples.size();
+        return List.of(
+                stats.row(task, "kl_mean", Stats.mean(all), Double.NaN, n),
+                stats.row(task, "kl_p99", org.meltharness.stats.PairedBootstrap.quantile(all, 0.99), Double.NaN, n),
+                stats.row(task, "kl_max", all[all.length - 1], Double.NaN, n),
+                stats.row(task, "top1_agreement", agree / (double) all.length, Double.NaN, n));
     }
 
     private static List<SampleRecord> dedupe(List<SampleRecord> records) {

@@ -69,10 +69,13 @@ public record RunManifest(
      * The options that decide the numbers; a resumed run must match them.
      *
      * @param weights {@code stored}, or {@code random} (seeded by {@code seed})
+     * @param storeTopk top-k log-probs kept per scored token (0: none), for use as a fidelity reference
+     * @param fidelityReference the folder of the run whose distributions this run is compared with, or null
      */
     public record RunOptions(
             List<String> tasks, int limit, Integer numFewshot, long seed, String runtime, String quant, String weights,
-            int threads, Map<String, String> runtimeOptions, String dataDir, boolean logPrompts) {}
+            int threads, Map<String, String> runtimeOptions, String dataDir, boolean logPrompts, int storeTopk,
+            String fidelityReference) {}
 
     /** What loading and running cost the process. */
     public record Measurements(double loadSeconds, long peakRssBytes, long heapPeakBytes, long modelBytes) {}

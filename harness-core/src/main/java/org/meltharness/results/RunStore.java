@@ -57,6 +57,20 @@ public final class RunStore {
         return dir.resolve("samples-" + task + ".jsonl");
     }
 
+    public Path topkFile(String task) {
+        return dir.resolve("topk-" + task + ".jsonl");
+    }
+
+    /** A run given as a folder, or as an id under {@code root}. */
+    public static RunStore locate(Path root, String run) {
+        Path p = Path.of(run);
+        if (Files.isRegularFile(p.resolve("manifest.json"))) {
+            Path abs = p.toAbsolutePath().normalize();
+            return new RunStore(abs);
+        }
+        return open(root, run);
+    }
+
     public void writeManifest(RunManifest manifest) {
         AtomicFiles.write(dir.resolve("manifest.json"), Json.pretty(manifest));
     }

@@ -11,6 +11,8 @@ import java.util.Map;
  * @param pred choice with the highest log-likelihood; {@code predNorm} per character
  * @param timeMs model time spent on the document; {@code prefillMs} the part spent on contexts
  * @param tokens tokens scored (context and continuation of every choice)
+ * @param prompts the contexts, when the run logs prompts
+ * @param fidelity agreement with a reference run's distributions, when measured
  */
 public record SampleRecord(
         int docId,
@@ -24,7 +26,15 @@ public record SampleRecord(
         double timeMs,
         double prefillMs,
         long tokens,
-        List<String> prompts) {
+        List<String> prompts,
+        Fidelity fidelity) {
+
+    /** A record without fidelity measures. */
+    public SampleRecord(int docId, String docHash, String promptHash, int gold, int pred, int predNorm,
+            Map<String, Double> metrics, List<Choice> choices, double timeMs, double prefillMs, long tokens,
+            List<String> prompts) {
+        this(docId, docHash, promptHash, gold, pred, predNorm, metrics, choices, timeMs, prefillMs, tokens, prompts, null);
+    }
 
     /** One choice's request and answer. */
     public record Choice(

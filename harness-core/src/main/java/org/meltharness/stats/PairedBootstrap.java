@@ -35,7 +35,7 @@ public record PairedBootstrap(double delta, double low, double high, double leve
     }
 
     /** Linear interpolation between order statistics (numpy's default). */
-    static double quantile(double[] sorted, double q) {
+    public static double quantile(double[] sorted, double q) {
         double pos = q * (sorted.length - 1);
         int lo = (int) Math.floor(pos);
         int hi = Math.min(lo + 1, sorted.length - 1);

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meltharness.results.RunManifest;
 import org.meltharness.results.RunStore;
-import org.meltharness.results.SampleLog;
+import org.meltharness.results.JsonlLog;
 import org.meltharness.results.SampleRecord;
 import org.meltharness.results.Summary;
 import org.meltharness.results.SummaryRow;
@@ -34,10 +34,10 @@ class SummariesTest {
     @Test
     void tasksAndSizeWeightedGroups() {
         RunStore store = RunStore.create(dir, "t");
-        try (SampleLog a = SampleLog.open(store.samplesFile("a"))) {
+        try (JsonlLog<SampleRecord> a = JsonlLog.open(store.samplesFile("a"))) {
             for (int i = 0; i < 4; i++) a.append(doc(i, i == 0 ? 0 : 1, 10, 8, 4)); // 3/4
         }
-        try (SampleLog b = SampleLog.open(store.samplesFile("b"))) {
+        try (JsonlLog<SampleRecord> b = JsonlLog.open(store.samplesFile("b"))) {
             for (int i = 0; i < 10; i++) b.append(doc(i, i < 3 ? 1 : 0, 20, 8, 0)); // 3/10
         }
         var manifest = new RunManifest(store.runId(), "now", "complete", null, null, null, List.of(task("a", 4), task("b", 10)),
@@ -65,7 +65,7 @@ class SummariesTest {
     @Test
     void aRunWithMissingDocumentsIsIncompleteAndDuplicatesCountOnce() {
         RunStore store = RunStore.create(dir, "t");
-        try (SampleLog a = SampleLog.open(store.samplesFile("a"))) {
+        try (JsonlLog<SampleRecord> a = JsonlLog.open(store.samplesFile("a"))) {
             a.append(doc(0, 1, 1, 1, 0));
             a.append(doc(0, 0, 1, 1, 0));
         }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meltharness.HarnessException;
 
-class SampleLogTest {
+class JsonlLogTest {
     private static SampleRecord record(int id) {
         var choice = new SampleRecord.Choice(" yes", -1.5, true, 10, 1, 4, false, new double[] {-1.5}, 0.5, 0.8);
         return new SampleRecord(id, "d" + id, "p" + id, 0, 0, 0, Map.of("acc", 1.0), List.of(choice), 0.8, 0.5, 11, null);
@@ -22,11 +22,11 @@ class SampleLogTest {
     @Test
     void appendsAndReadsBack(@TempDir Path dir) {
         Path f = dir.resolve("samples-t.jsonl");
-        try (SampleLog log = SampleLog.open(f)) {
+        try (JsonlLog<SampleRecord> log = JsonlLog.open(f)) {
             log.append(record(0));
             log.append(record(1));
         }
-        List<SampleRecord> back = SampleLog.read(f);
+        List<SampleRecord> back = JsonlLog.read(f, SampleRecord.class);
         assertEquals(List.of(0, 1), back.stream().map(SampleRecord::docId).toList());
         assertEquals(-1.5, back.get(1).choices().getFirst().ll());
         assertEquals(1.0, back.get(0).metrics().get("acc"));
@@ -35,23 +35,23 @@ class SampleLogTest {
     @Test
     void aTornLastLineIsIgnoredAndCutBeforeAppending(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("samples-t.jsonl");
-        try (SampleLog log = SampleLog.open(f)) {
+        try (JsonlLog<SampleRecord> log = JsonlLog.open(f)) {
             log.append(record(0));
         }
         Files.writeString(f, "{\"doc_id\":1,\"doc_ha", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-        assertEquals(1, SampleLog.read(f).size(), "killed mid-line: the partial line does not count");
-        try (SampleLog log = SampleLog.open(f)) {
+        assertEquals(1, JsonlLog.read(f, SampleRecord.class).size(), "killed mid-line: the partial line does not count");
+        try (JsonlLog<SampleRecord> log = JsonlLog.open(f)) {
             log.append(record(1));
         }
-        assertEquals(List.of(0, 1), SampleLog.read(f).stream().map(SampleRecord::docId).toList());
+        assertEquals(List.of(0, 1), JsonlLog.read(f, SampleRecord.class).stream().map(SampleRecord::docId).toList());
     }
 
     @Test
     void aCorruptCompleteLineIsAnError(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("samples-t.jsonl");
         Files.writeString(f, "not json\n" + Json.line(record(0)) + "\n");
-        var e = assertThrows(HarnessException.class, () -> SampleLog.read(f));
-        assertEquals(true, e.getMessage().startsWith(f + ":1: not a sample record"), e.getMessage());
+        var e = assertThrows(HarnessException.class, () -> JsonlLog.read(f, SampleRecord.class));
+        assertEquals(true, e.getMessage().startsWith(f + ":1: not a SampleRecord line"), e.getMessage());
     }
 
     @Test

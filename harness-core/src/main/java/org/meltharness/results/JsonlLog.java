@@ -14,14 +14,15 @@ import java.util.List;
 import org.meltharness.HarnessException;
 
 /**
- * A task's {@code samples-<task>.jsonl}: one line per finished document, appended and flushed as
- * it finishes, so a run killed at any point loses at most the line being written.
+ * A JSON-lines file of records (a task's {@code samples-<task>.jsonl}): one line per finished
+ * document, appended and flushed as it finishes, so a run killed at any point loses at most the
+ * line being written.
  */
-public final class SampleLog implements AutoCloseable {
+public final class JsonlLog<T> implements AutoCloseable {
     private final Path file;
     private final BufferedWriter out;
 
-    private SampleLog(Path file, BufferedWriter out) {
+    private JsonlLog(Path file, BufferedWriter out) {
         this.file = file;
         this.out = out;
     }
@@ -29,19 +30,19 @@ public final class SampleLog implements AutoCloseable {
     /**
      * Opens the log for appending, first cutting off a torn last line left by a killed run.
      */
-    public static SampleLog open(Path file) {
+    public static <T> JsonlLog<T> open(Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             truncateTornTail(file);
             BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
-            return new SampleLog(file, w);
+            return new JsonlLog<>(file, w);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open " + file, e);
         }
     }
 
-    public void append(SampleRecord record) {
+    public void append(T record) {
         try {
             out.write(Json.line(record));
             out.write('\n');
@@ -61,8 +62,8 @@ public final class SampleLog implements AutoCloseable {
     }
 
     /** The complete records of a log; a torn last line (no newline) is ignored, any other bad line is an error. */
-    public static List<SampleRecord> read(Path file) {
-        List<SampleRecord> records = new ArrayList<>();
+    public static <T> List<T> read(Path file, Class<T> type) {
+        List<T> records = new ArrayList<>();
         if (!Files.exists(file)) return records;
         try {
             String text = Files.readString(file, StandardCharsets.UTF_8);
@@ -71,9 +72,9 @@ public final class SampleLog implements AutoCloseable {
             for (int i = 0; i < lines.length - 1; i++) {
                 if (lines[i].isBlank()) continue;
                 try {
-                    records.add(Json.read(lines[i], SampleRecord.class));
+                    records.add(Json.read(lines[i], type));
                 } catch (JsonProcessingException e) {
-                    throw HarnessException.badData(file + ":" + (i + 1) + ": not a sample record: "
+                    throw HarnessException.badData(file + ":" + (i + 1) + ": not a " + type.getSimpleName() + " line: "
                             + e.getOriginalMessage());
                 }
             }
