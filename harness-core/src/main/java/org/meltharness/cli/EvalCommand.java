@@ -19,6 +19,8 @@ import org.meltharness.eval.TaskPreparer;
 import org.meltharness.measure.Environment;
 import org.meltharness.measure.Memory;
 import org.meltharness.model.WeightFiles;
+import org.meltharness.report.LmEvalResults;
+import org.meltharness.results.AtomicFiles;
 import org.meltharness.results.Json;
 import org.meltharness.results.RunManifest;
 import org.meltharness.results.RunManifest.RunOptions;
@@ -149,6 +151,7 @@ final class EvalCommand implements Callable<Integer> {
             guard.finish(manifest);
             Summary summary = Summaries.build(store, manifest, groups);
             SummaryWriter.write(store.dir(), summary);
+            AtomicFiles.write(store.dir().resolve("results.json"), Json.pretty(LmEvalResults.of(manifest, summary)));
             ResultTable.print(out, summary);
             out.println("results: " + store.dir());
         }
