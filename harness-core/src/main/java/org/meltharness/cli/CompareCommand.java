@@ -136,34 +136,7 @@ final class CompareCommand implements Callable<Integer> {
         } else {
             args.addAll(List.of("--fidelity-against", fidelityRef.dir().toString()));
         }
-        return runInChildProcess(args, quant);
-    }
-
-    /**
-     * Runs {@code harness eval} in a new JVM, so that each run's peak memory, load time and JIT
-     * warm-up are its own and not inherited from the runs before it in this process.
-     */
-    private RunStore runInChildProcess(List<String> evalArgs, String quant) {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "eval"));
-        command.addAll(evalArgs);
-        try {
-            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            String stdout = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            int code = p.waitFor();
-            if (code != 0) throw new HarnessException(code, "the " + quant + " run failed (see above)");
-            String dir = stdout.lines().filter(l -> l.startsWith("results: ")).reduce((a, b) -> b)
-                    .map(l -> l.substring("results: ".length()))
-                    .orElseThrow(() -> HarnessException.internal("the " + quant + " run printed no results folder", null));
-            return RunStore.locate(output, dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the " + quant + " run", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HarnessException(HarnessException.INTERRUPTED, "interrupted while running " + quant);
-        }
+        return ChildEval.run(args, output, "the " + quant + " run");
     }
 
     private Optional<RunStore> findStored(String rt, String quant, RunStore fidelityRef) {

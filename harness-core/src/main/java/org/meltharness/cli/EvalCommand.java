@@ -13,6 +13,7 @@ import org.meltharness.data.DataStore;
 import org.meltharness.eval.DistributionOptions;
 import org.meltharness.eval.Evaluator;
 import org.meltharness.eval.Progress;
+import org.meltharness.eval.Shard;
 import org.meltharness.eval.Summaries;
 import org.meltharness.eval.TaskJob;
 import org.meltharness.eval.TaskPreparer;
@@ -75,6 +76,14 @@ final class EvalCommand implements Callable<Integer> {
             description = "Where run folders are created (default: ${DEFAULT-VALUE}).")
     Path output;
 
+    @Option(names = "--run-id", paramLabel = "ID",
+            description = "Name the run folder (suites do); an existing run of that name is resumed.")
+    String runId;
+
+    @Option(names = "--doc-shard", paramLabel = "I/N",
+            description = "Score only documents k with k mod N = I - 1 (suite shards); few-shot draws stay those of the whole run.")
+    String docShard;
+
     @Option(names = "--resume", paramLabel = "RUN_ID",
             description = "Continue an interrupted run, skipping finished documents; its options are reused.")
     String resume;
@@ -107,6 +116,7 @@ final class EvalCommand implements Callable<Integer> {
 
         RunStore store = null;
         RunManifest previous = null;
+        if (runId != null && resume == null && RunStore.exists(output, runId)) resume = runId;
         if (resume != null) {
             store = RunStore.open(output, resume);
             previous = store.readManifest();
@@ -124,8 +134,10 @@ final class EvalCommand implements Callable<Integer> {
         DataStore store0 = DataStores.create(data, err);
         TaskPreparer preparer = new TaskPreparer(store0, msg -> err.println("harness: " + msg));
         List<TaskJob> jobs = new ArrayList<>();
+        Shard shard = docShard == null ? Shard.ALL : Shard.parse(docShard);
         for (TaskCatalog.LoadedTask t : catalog.resolve(tasks)) {
-            jobs.add(preparer.prepare(t, docLimit, numFewshot, fewshotSeed));
+            TaskJob job = preparer.prepare(t, docLimit, numFewshot, fewshotSeed);
+            jobs.add(shard == Shard.ALL ? job : job.withDocs(shard.of(job.docs())));
         }
         Map<GroupSpec, List<String>> groups = new LinkedHashMap<>();
         for (GroupSpec g : catalog.aggregatingGroups(tasks)) groups.put(g, catalog.groupTasks(g));
@@ -135,7 +147,7 @@ final class EvalCommand implements Callable<Integer> {
             err.printf("harness: loaded %s on %s (%s, %s) in %.1fs%n", info.architecture(), info.runtime(),
                     info.weightDtype(), human(info.weightBytes()), loaded.loadSeconds());
             if (store == null) {
-                store = RunStore.create(output, label(plan));
+                store = runId != null ? RunStore.createNamed(output, runId) : RunStore.create(output, label(plan));
                 previous = newManifest(store, plan, loaded, jobs, docLimit, fewshotSeed, cacheDir);
             } else {
                 checkSameModel(previous, loaded, cacheDir);
@@ -210,7 +222,7 @@ final class EvalCommand implements Callable<Integer> {
         RunOptions options = new RunOptions(List.copyOf(tasks), limit == null ? 0 : limit, numFewshot, fewshotSeed,
                 plan.provider().name(), plan.quant(), model.weights, model.threads, model.runtimeOptions,
                 data.dataDir == null ? null : data.dataDir.toAbsolutePath().toString(), Boolean.TRUE.equals(logPrompts),
-                storeTopk, reference == null ? null : reference.dir().toString());
+                storeTopk, reference == null ? null : reference.dir().toString(), docShard);
         return new RunManifest(store.runId(), Instant.now().toString(), "running", Environment.capture(), modelRecord,
                 info, taskRecords, options, null, List.of());
     }
@@ -258,6 +270,8 @@ final class EvalCommand implements Callable<Integer> {
         if (data.dataDir == null && o.dataDir() != null) data.dataDir = Path.of(o.dataDir());
         if (logPrompts == null) logPrompts = o.logPrompts();
         conflict(parse.hasMatchedOption("--store-topk") && storeTopk != o.storeTopk(), "--store-topk", o.storeTopk());
+        conflict(parse.hasMatchedOption("--doc-shard") && !docShard.equals(o.docShard()), "--doc-shard", o.docShard());
+        docShard = o.docShard();
         storeTopk = o.storeTopk();
         if (fidelityAgainst == null) fidelityAgainst = o.fidelityReference();
     }

@@ -9,5 +9,5 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Accuracy and cost of language models, quantised and on device, per sample.",
         subcommands = {EvalCommand.class, GenerateCommand.class, CompareCommand.class, ReportCommand.class, DiffCommand.class, TasksCommand.class,
-            ModelsCommand.class})
+            SuiteCommand.class, ModelsCommand.class})
 public final class HarnessCommand {}

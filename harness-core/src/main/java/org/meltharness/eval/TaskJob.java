@@ -24,6 +24,11 @@ public record TaskJob(
         SplitData data,
         SplitData pool) {
 
+    /** The same task over other documents (a shard of them). */
+    public TaskJob withDocs(List<DocRequests> subset) {
+        return new TaskJob(task, subset, processor, numFewshot, seed, data, pool);
+    }
+
     public String name() {
         return task.spec().task();
     }

@@ -71,11 +71,12 @@ public record RunManifest(
      * @param weights {@code stored}, or {@code random} (seeded by {@code seed})
      * @param storeTopk top-k log-probs kept per scored token (0: none), for use as a fidelity reference
      * @param fidelityReference the folder of the run whose distributions this run is compared with, or null
+     * @param docShard the share of each task's documents this run scores ({@code I/N}), or null for all
      */
     public record RunOptions(
             List<String> tasks, int limit, Integer numFewshot, long seed, String runtime, String quant, String weights,
             int threads, Map<String, String> runtimeOptions, String dataDir, boolean logPrompts, int storeTopk,
-            String fidelityReference) {}
+            String fidelityReference, String docShard) {}
 
     /** What loading and running cost the process. */
     public record Measurements(double loadSeconds, long peakRssBytes, long heapPeakBytes, long modelBytes) {}

@@ -36,6 +36,24 @@ public final class RunStore {
         return new RunStore(dir);
     }
 
+    /** A new run folder with a chosen id (suites name their cells); fails if it exists. */
+    public static RunStore createNamed(Path root, String runId) {
+        if (!runId.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) throw HarnessException.usage("run id '" + runId + "' may only hold letters, digits, '.', '_' and '-'");
+        Path dir = root.resolve(runId);
+        try {
+            Files.createDirectories(root);
+            Files.createDirectory(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create run folder " + dir, e);
+        }
+        return new RunStore(dir);
+    }
+
+    /** Whether a run with this id exists under root. */
+    public static boolean exists(Path root, String runId) {
+        return Files.isRegularFile(root.resolve(runId).resolve("manifest.json"));
+    }
+
     /** An existing run, for resuming or reporting. */
     public static RunStore open(Path root, String runId) {
         Path dir = root.resolve(runId);

@@ -1,0 +1,157 @@
+package org.meltharness.suite;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.meltharness.HarnessException;
+import org.meltharness.eval.Summaries;
+import org.meltharness.results.AtomicFiles;
+import org.meltharness.results.Json;
+import org.meltharness.results.JsonlLog;
+import org.meltharness.results.RunManifest;
+import org.meltharness.results.RunStore;
+import org.meltharness.results.SampleRecord;
+import org.meltharness.results.SummaryWriter;
+
+/**
+ * Joins the outputs of suite shards into one folder of whole runs: cells run whole on one shard
+ * are copied, cells whose documents were split ({@code <cell>.shard-I-of-N}) are merged into one
+ * run, after checking the shards ran the same model, task definitions and options.
+ */
+public final class ShardMerge {
+    private static final Pattern SHARD = Pattern.compile("(.+)\\.shard-(\\d+)-of-(\\d+)");
+
+    private ShardMerge() {}
+
+    /** A suffix naming a document shard of a cell. */
+    public static String suffix(int index, int count) {
+        return ".shard-" + index + "-of-" + count;
+    }
+
+    /** Merges every run folder under {@code sources} into {@code into}; returns the cells written. */
+    public static List<String> merge(List<Path> sources, Path into) {
+        Map<String, List<RunStore>> byCell = new LinkedHashMap<>();
+        for (Path source : sources) {
+            for (Path d : runDirs(source)) {
+                Matcher m = SHARD.matcher(d.getFileName().toString());
+                String cell = m.matches() ? m.group(1) : d.getFileName().toString();
+                byCell.computeIfAbsent(cell, k -> new ArrayList<>()).add(RunStore.open(source, d.getFileName().toString()));
+            }
+        }
+        List<String> written = new ArrayList<>();
+        for (var e : byCell.entrySet()) {
+            List<RunStore> parts = e.getValue();
+            boolean sharded = parts.stream().anyMatch(p -> SHARD.matcher(p.runId()).matches());
+            if (!sharded) {
+                if (parts.size() > 1) throw HarnessException.usage("cell " + e.getKey() + " appears in several folders: " + parts.stream().map(RunStore::dir).toList());
+                copy(parts.getFirst(), into);
+            } else {
+                join(e.getKey(), parts, into);
+            }
+            written.add(e.getKey());
+        }
+        return written;
+    }
+
+    private static void join(String cell, List<RunStore> parts, Path into) {
+        parts = parts.stream().sorted(Comparator.comparingInt(p -> shardIndex(p.runId()))).toList();
+        int count = shardCount(parts.getFirst().runId());
+        if (parts.size() != count || parts.stream().anyMatch(p -> shardCount(p.runId()) != count)) {
+            throw HarnessException.usage("cell " + cell + " has " + parts.size() + " of its " + count + " shards; merge all of them");
+        }
+        List<RunManifest> manifests = parts.stream().map(RunStore::readManifest).toList();
+        RunManifest first = manifests.getFirst();
+        for (int i = 0; i < manifests.size(); i++) {
+            RunManifest m = manifests.get(i);
+            if (!"complete".equals(m.status())) throw HarnessException.usage(parts.get(i).runId() + " is not finished; resume it before merging");
+            String why = incompatibility(first, m);
+            if (why != null) throw HarnessException.usage("cannot merge " + parts.get(i).runId() + " into " + cell + ": " + why);
+        }
+        RunStore merged = RunStore.createNamed(into, cell);
+        List<RunManifest.TaskRecord> tasks = new ArrayList<>();
+        for (RunManifest.TaskRecord t : first.tasks()) {
+            List<SampleRecord> all = new ArrayList<>();
+            int docs = 0;
+            for (int i = 0; i < parts.size(); i++) {
+                all.addAll(JsonlLog.read(parts.get(i).samplesFile(t.name()), SampleRecord.class));
+                docs += manifests.get(i).tasks().stream().filter(x -> x.name().equals(t.name())).findFirst().orElseThrow().docs();
+            }
+            all.sort(Comparator.comparingInt(SampleRecord::docId));
+            try (JsonlLog<SampleRecord> log = JsonlLog.open(merged.samplesFile(t.name()))) {
+                for (SampleRecord r : all) log.append(r);
+            }
+            tasks.add(new RunManifest.TaskRecord(t.name(), t.file(), t.sha256(), t.version(), docs, t.metrics(), t.convention(), t.data()));
+        }
+        var o = first.options();
+        var options = new RunManifest.RunOptions(o.tasks(), o.limit(), o.numFewshot(), o.seed(), o.runtime(), o.quant(), o.weights(),
+                o.threads(), o.runtimeOptions(), o.dataDir(), o.logPrompts(), o.storeTopk(), o.fidelityReference(), null);
+        List<RunManifest.Segment> segments = manifests.stream().flatMap(m -> m.segments().stream()).toList();
+        RunManifest m = new RunManifest(cell, first.createdAt(), "complete", first.environment(), first.model(), first.runtime(),
+                tasks, options, first.measurements(), segments);
+        merged.writeManifest(m);
+        SummaryWriter.write(merged.dir(), Summaries.build(merged, m, Map.of()));
+        AtomicFiles.write(merged.dir().resolve("merged-from.json"), Json.pretty(parts.stream().map(p -> p.dir().toString()).toList()));
+    }
+
+    /** Why two shards cannot be one run, or null when they can. */
+    static String incompatibility(RunManifest a, RunManifest b) {
+        if (!Objects.equals(a.model().weights(), b.model().weights())) return "different model weights (sha256)";
+        if (!Objects.equals(a.model().runtime(), b.model().runtime()) || !Objects.equals(a.model().quant(), b.model().quant())) {
+            return "different runtime or quantisation";
+        }
+        for (int i = 0; i < a.tasks().size(); i++) {
+            if (b.tasks().size() != a.tasks().size() || !a.tasks().get(i).sha256().equals(b.tasks().get(i).sha256())) {
+                return "different task definitions";
+            }
+        }
+        var x = a.options();
+        var y = b.options();
+        if (x.limit() != y.limit() || !Objects.equals(x.numFewshot(), y.numFewshot()) || x.seed() != y.seed()
+                || !Objects.equals(x.weights(), y.weights())) {
+            return "different options (limit, few-shot, seed or weights)";
+        }
+        return null;
+    }
+
+    private static void copy(RunStore run, Path into) {
+        Path target = into.resolve(run.runId());
+        if (target.toAbsolutePath().normalize().equals(run.dir().toAbsolutePath().normalize())) return;
+        if (Files.exists(target)) throw HarnessException.usage(target + " exists already; merge into an empty folder");
+        try (Stream<Path> files = Files.list(run.dir())) {
+            Files.createDirectories(target);
+            for (Path f : files.toList()) Files.copy(f, target.resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<Path> runDirs(Path source) {
+        if (!Files.isDirectory(source)) throw HarnessException.usage("no folder " + source);
+        try (Stream<Path> s = Files.list(source)) {
+            return s.filter(d -> Files.isRegularFile(d.resolve("manifest.json"))).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int shardIndex(String id) {
+        Matcher m = SHARD.matcher(id);
+        return m.matches() ? Integer.parseInt(m.group(2)) : 0;
+    }
+
+    private static int shardCount(String id) {
+        Matcher m = SHARD.matcher(id);
+        return m.matches() ? Integer.parseInt(m.group(3)) : 1;
+    }
+}
