@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.meltharness.HarnessException;
+import org.meltharness.model.ModelPlan;
 import org.meltharness.data.DataStore;
 import org.meltharness.eval.DistributionOptions;
 import org.meltharness.eval.Evaluator;
@@ -128,7 +129,7 @@ final class EvalCommand implements Callable<Integer> {
         long fewshotSeed = seed == null ? 1234L : seed;
 
         Path cacheDir = data.cacheDir();
-        ModelLoader.Plan plan = ModelLoader.plan(model, fewshotSeed, cacheDir);
+        ModelPlan plan = ModelLoader.plan(model, fewshotSeed, cacheDir);
         if (storeTopk < 0) throw HarnessException.usage("--store-topk must not be negative");
         reference = fidelityAgainst == null ? null : RunStore.locate(output, fidelityAgainst);
         DataStore store0 = DataStores.create(data, err);
@@ -142,7 +143,7 @@ final class EvalCommand implements Callable<Integer> {
         Map<GroupSpec, List<String>> groups = new LinkedHashMap<>();
         for (GroupSpec g : catalog.aggregatingGroups(tasks)) groups.put(g, catalog.groupTasks(g));
 
-        try (ModelLoader.Loaded loaded = ModelLoader.load(plan, model, cacheDir, data.offline())) {
+        try (ModelPlan.Loaded loaded = ModelLoader.load(plan, model, cacheDir, data.offline())) {
             var info = loaded.runtime().info();
             err.printf("harness: loaded %s on %s (%s, %s) in %.1fs%n", info.architecture(), info.runtime(),
                     info.weightDtype(), human(info.weightBytes()), loaded.loadSeconds());
@@ -170,7 +171,7 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int evaluate(List<TaskJob> jobs, ModelLoader.Loaded loaded, RunStore store,
+    private int evaluate(List<TaskJob> jobs, ModelPlan.Loaded loaded, RunStore store,
             Map<GroupSpec, List<String>> groups, RunManifest manifest, PrintWriter err) {
         Evaluator evaluator = new Evaluator(loaded.runtime(), batchDocs, Boolean.TRUE.equals(logPrompts));
         int total = 0;
@@ -204,7 +205,7 @@ final class EvalCommand implements Callable<Integer> {
         return byDoc;
     }
 
-    private RunManifest newManifest(RunStore store, ModelLoader.Plan plan, ModelLoader.Loaded loaded,
+    private RunManifest newManifest(RunStore store, ModelPlan plan, ModelPlan.Loaded loaded,
             List<TaskJob> jobs, int docLimit, long fewshotSeed, Path cacheDir) {
         var info = loaded.runtime().info();
         Path modelPath = Path.of(info.path());
@@ -237,7 +238,7 @@ final class EvalCommand implements Callable<Integer> {
         return m;
     }
 
-    private static RunManifest.Measurements measurements(ModelLoader.Loaded loaded) {
+    private static RunManifest.Measurements measurements(ModelPlan.Loaded loaded) {
         return new RunManifest.Measurements(loaded.loadSeconds(), Memory.peakResidentBytes(), Memory.heapPeakBytes(),
                 loaded.runtime().info().weightBytes());
     }
@@ -283,7 +284,7 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    private static void checkSameModel(RunManifest previous, ModelLoader.Loaded loaded, Path cacheDir) {
+    private static void checkSameModel(RunManifest previous, ModelPlan.Loaded loaded, Path cacheDir) {
         var before = previous.model().weights();
         var now = new WeightFiles(cacheDir).describe(Path.of(loaded.runtime().info().path()));
         if (!before.equals(now)) {
@@ -293,7 +294,7 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     /** A readable part of the run id: the alias, the model folder (with its parent), or the repo name. */
-    private static String label(ModelLoader.Plan plan) {
+    private static String label(ModelPlan plan) {
         var source = plan.source();
         String name;
         if (source.alias() != null) {
