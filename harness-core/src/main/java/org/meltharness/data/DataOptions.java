@@ -1,6 +1,8 @@
 package org.meltharness.data;
 
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,8 +17,13 @@ public record DataOptions(Path dataDir, Path cacheDir, boolean offline) {
         Objects.requireNonNull(cacheDir, "cacheDir");
     }
 
-    /** The options given, with {@code HARNESS_OFFLINE=1} also meaning offline. */
+    /** The options given, with {@code HARNESS_OFFLINE=1} (or {@code true}, {@code yes}) also meaning offline. */
     public static DataOptions fromEnvironment(Path dataDir, Path cacheDir, boolean offlineFlag) {
-        return new DataOptions(dataDir, cacheDir, offlineFlag || "1".equals(System.getenv("HARNESS_OFFLINE")));
+        return fromEnvironment(dataDir, cacheDir, offlineFlag, System.getenv());
+    }
+
+    static DataOptions fromEnvironment(Path dataDir, Path cacheDir, boolean offlineFlag, Map<String, String> env) {
+        String v = env.getOrDefault("HARNESS_OFFLINE", "").strip().toLowerCase(Locale.ROOT);
+        return new DataOptions(dataDir, cacheDir, offlineFlag || v.equals("1") || v.equals("true") || v.equals("yes"));
     }
 }

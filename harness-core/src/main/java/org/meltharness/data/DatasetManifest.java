@@ -59,6 +59,9 @@ public record DatasetManifest(
             @JsonProperty("note") String note) {
         public Source {
             if (format == null) throw new IllegalArgumentException("a source needs 'format'");
+            if (!DocReaders.formats().contains(format)) {
+                throw new IllegalArgumentException("unknown format '" + format + "'; known: " + DocReaders.formats());
+            }
             if (files == null || files.isEmpty()) throw new IllegalArgumentException("a source needs 'files'");
             files = List.copyOf(files);
         }
@@ -77,10 +80,11 @@ public record DatasetManifest(
         public FileSpec {
             if (url != null && archive != null) throw new IllegalArgumentException("a file has a url or an archive, not both");
             if (archive != null && member == null) throw new IllegalArgumentException("an archived file needs 'member'");
+            checkSha256(sha256);
         }
     }
 
-    /** A downloadable archive ({@code zip} or {@code tar}). */
+    /** A downloadable archive ({@code zip}, {@code tar} or {@code tar.gz}). */
     public record Archive(
             @JsonProperty("url") String url,
             @JsonProperty("type") String type,
@@ -88,7 +92,15 @@ public record DatasetManifest(
             @JsonProperty("bytes") Long bytes) {
         public Archive {
             if (url == null) throw new IllegalArgumentException("an archive needs 'url'");
-            if (!"zip".equals(type) && !"tar".equals(type)) throw new IllegalArgumentException("archive type must be zip or tar");
+            if (!Archives.TYPES.contains(type)) throw new IllegalArgumentException("archive type must be one of " + Archives.TYPES);
+            checkSha256(sha256);
+        }
+    }
+
+    /** A typo in a hash would otherwise surface only as a "corrupt file" on someone else's machine. */
+    private static void checkSha256(String sha256) {
+        if (sha256 != null && !sha256.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("sha256 '" + sha256 + "' is not 64 lower-case hex digits");
         }
     }
 }

@@ -7,6 +7,7 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -17,6 +18,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.meltharness.HarnessException;
 import org.meltharness.results.Hashing;
 
@@ -24,18 +30,36 @@ import org.meltharness.results.Hashing;
  * Downloads one file over HTTP(S) so that nothing half-downloaded is ever used: bytes go to
  * {@code <target>.part}, an interrupted download resumes from there with a range request, and the
  * file is renamed into place only after its size and sha256 check out.
+ *
+ * <p>Generic on purpose (datasets and hub models both use it): it knows URLs, files and hashes,
+ * nothing about what they hold.
  */
 public final class Downloader {
     private static final long REPORT_NANOS = 500_000_000L;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+    private static final int MAX_REDIRECTS = 10;
+    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-");
 
     private final DownloadListener listener;
+    private final Duration idleTimeout;
 
     public Downloader() {
         this(DownloadListener.SILENT);
     }
 
     public Downloader(DownloadListener listener) {
+        this(listener, IDLE_TIMEOUT);
+    }
+
+    /**
+     * @param idleTimeout how long to wait for the response, and then for each next byte, before
+     *     giving up (tests shorten it)
+     */
+    Downloader(DownloadListener listener, Duration idleTimeout) {
         this.listener = listener;
+        this.idleTimeout = idleTimeout;
     }
 
     /**
@@ -49,8 +73,8 @@ public final class Downloader {
         try {
             Files.createDirectories(target.toAbsolutePath().getParent());
             try (HttpClient http = HttpClient.newBuilder()
-                    .followRedirects(HttpClient.Redirect.NORMAL)
-                    .connectTimeout(Duration.ofSeconds(10))
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .connectTimeout(CONNECT_TIMEOUT)
                     .build()) {
                 fetch(http, url, part, expectedBytes, headers);
             }
@@ -61,12 +85,17 @@ public final class Downloader {
                 Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
             }
             return target;
+        } catch (HttpConnectTimeoutException e) {
+            throw failed(url, "cannot connect to " + url.getHost() + " within " + CONNECT_TIMEOUT.toSeconds() + " s");
         } catch (HttpTimeoutException e) {
-            throw failed(url, "timed out");
-        } catch (ConnectException | UnknownHostException e) {
+            throw failed(url, "no response within " + span(idleTimeout));
+        } catch (UnknownHostException e) {
+            throw failed(url, "unknown host " + url.getHost() + " (no network?)");
+        } catch (ConnectException e) {
             throw failed(url, "cannot connect to " + url.getHost() + " (no network?)");
         } catch (IOException e) {
-            throw failed(url, String.valueOf(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw failed(url, reason.lines().findFirst().orElse(reason) + resumable(part));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HarnessException(HarnessException.INTERRUPTED, "download of " + url + " interrupted");
@@ -81,20 +110,23 @@ public final class Downloader {
             have = 0;
         }
         if (expectedBytes >= 0 && have == expectedBytes) return; // complete; verification decides
-        HttpRequest.Builder req = HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(10)).GET();
-        headers.forEach(req::header);
-        if (have > 0) req.header("Range", "bytes=" + have + "-");
-        HttpResponse<InputStream> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> resp = send(http, url, headers, have);
         int status = resp.statusCode();
         try (InputStream body = resp.body()) {
             boolean append;
             if (status == 206 && have > 0) {
+                long from = rangeStart(resp);
+                if (from != have) {
+                    // Appending at the wrong offset would make a file that only the checksum can catch.
+                    Files.deleteIfExists(part);
+                    throw new IOException("the server resumed at byte " + from + " instead of " + have);
+                }
                 append = true;
             } else if (status == 200) {
                 append = false; // a server that ignores the range sends the whole file again
                 have = 0;
             } else if (status == 416 && have > 0) {
-                return; // the part already holds the whole file
+                return; // the part already holds the whole file; verification decides
             } else {
                 throw httpError(url, status);
             }
@@ -105,6 +137,47 @@ public final class Downloader {
         }
     }
 
+    /**
+     * Follows redirects itself rather than leaving it to HttpClient, so that the caller's headers
+     * (a hub token) go only to the origin they were meant for, not to the CDN a hub redirects to.
+     */
+    private HttpResponse<InputStream> send(HttpClient http, URI url, Map<String, String> headers, long have)
+            throws IOException, InterruptedException {
+        URI at = url;
+        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            HttpRequest.Builder req = HttpRequest.newBuilder(at).timeout(idleTimeout).GET();
+            if (sameOrigin(url, at)) headers.forEach(req::header);
+            if (have > 0) req.header("Range", "bytes=" + have + "-");
+            HttpResponse<InputStream> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+            int status = resp.statusCode();
+            var location = resp.headers().firstValue("Location");
+            if (!REDIRECTS.contains(status) || location.isEmpty()) return resp;
+            resp.body().close();
+            URI next = at.resolve(location.get());
+            if ("http".equals(next.getScheme()) && "https".equals(at.getScheme())) {
+                throw HarnessException.badData("download of " + url + " refused: redirected from https to " + next);
+            }
+            at = next;
+        }
+        throw HarnessException.badData("download of " + url + " failed: more than " + MAX_REDIRECTS + " redirects");
+    }
+
+    private static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
+                && port(a) == port(b);
+    }
+
+    private static int port(URI u) {
+        return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    }
+
+    /** The first byte a 206 response holds, from {@code Content-Range: bytes START-END/TOTAL}. */
+    private static long rangeStart(HttpResponse<?> resp) {
+        String range = resp.headers().firstValue("Content-Range").orElse("");
+        Matcher m = CONTENT_RANGE.matcher(range);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
     private void copy(URI url, InputStream body, Path part, boolean append, long start, long total) throws IOException {
         var options = append
                 ? new StandardOpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND}
@@ -113,20 +186,50 @@ public final class Downloader {
         long done = start;
         long t0 = System.nanoTime();
         long last = t0;
+        // HttpClient has no read timeout: a server that stops sending would hang us for good. A
+        // watchdog closes the body after idleTimeout without a byte, which fails the blocked read.
+        AtomicLong lastByte = new AtomicLong(t0);
+        AtomicBoolean stalled = new AtomicBoolean();
+        Thread watchdog = Thread.ofVirtual().name("download-watchdog").start(() -> watch(body, lastByte, stalled));
         try (OutputStream out = Files.newOutputStream(part, options)) {
             byte[] buf = new byte[1 << 16];
             int n;
-            while ((n = body.read(buf)) > 0) {
+            while ((n = body.read(buf)) >= 0) {
+                if (n == 0) continue;
                 out.write(buf, 0, n);
                 done += n;
                 long now = System.nanoTime();
+                lastByte.set(now);
                 if (now - last >= REPORT_NANOS) {
                     last = now;
                     listener.progress(url, done, total, (done - start) / ((now - t0) / 1e9));
                 }
             }
+            if (stalled.get()) throw new IOException("no data for " + span(idleTimeout));
+        } catch (IOException e) {
+            if (stalled.get()) throw new IOException("no data for " + span(idleTimeout), e);
+            throw e;
+        } finally {
+            watchdog.interrupt();
         }
         listener.finished(url, done);
+    }
+
+    private void watch(InputStream body, AtomicLong lastByte, AtomicBoolean stalled) {
+        long idle = idleTimeout.toNanos();
+        long tick = Math.max(1, Math.min(idleTimeout.toMillis() / 4, 1000));
+        try {
+            while (true) {
+                Thread.sleep(tick);
+                if (System.nanoTime() - lastByte.get() > idle) {
+                    stalled.set(true);
+                    body.close();
+                    return;
+                }
+            }
+        } catch (InterruptedException | IOException e) {
+            // the download ended (interrupt) or the body is already closed
+        }
     }
 
     private static void verify(URI url, Path part, String expectedSha256, long expectedBytes) throws IOException {
@@ -150,10 +253,22 @@ public final class Downloader {
         }
     }
 
+    private static String span(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    private static String resumable(Path part) {
+        try {
+            return Files.isRegularFile(part) && Files.size(part) > 0 ? "; run again to resume" : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     private static HarnessException httpError(URI url, int status) {
         return switch (status) {
             case 401, 403 -> HarnessException.badData("download of " + url + " was refused (HTTP " + status
-                    + "); a gated model needs HF_TOKEN set to a token with access");
+                    + "); if it is a gated or private Hugging Face repository, set HF_TOKEN to a token with access");
             case 404 -> HarnessException.badData("not found at " + url + " (HTTP 404)");
             default -> HarnessException.badData("download of " + url + " failed: HTTP " + status);
         };

@@ -15,6 +15,7 @@ final class HellaswagJsonlReader implements DocReader {
             if (!(endings instanceof List<?> e) || e.size() != 4 || !e.stream().allMatch(x -> x instanceof String)) {
                 throw l.error("'endings' must be a list of 4 strings");
             }
+            if (!(l.require("ind") instanceof Integer)) throw l.error("'ind' is not an integer");
             Object label = l.require("label");
             String lab = String.valueOf(label);
             if (!lab.matches("[0-3]")) throw l.error("label must be 0..3, not " + label);

@@ -1,10 +1,6 @@
 package org.meltharness.data;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,20 +12,22 @@ import org.meltharness.HarnessException;
 /**
  * llama.cpp's HellaSwag text format (six lines per item: {@code activity_label: ctx}, the gold
  * label, four endings), optionally bzip2-compressed. The ctx_a/ctx_b split is lost in this
- * format, so the whole context becomes ctx_a and ctx_b is empty.
+ * format, so the whole context becomes ctx_a and ctx_b is empty; {@code ind} is the item's index,
+ * {@code source_id} the placeholder "derived" and {@code split_type} empty, since none survive.
  */
 final class HellaswagTextReader implements DocReader {
     @Override
     public List<Map<String, Object>> read(List<Path> files, String config) {
         Path file = files.getFirst();
-        List<String> lines = new ArrayList<>();
-        try (var in = Files.newInputStream(file);
-                var raw = file.toString().endsWith(".bz2") ? new BZip2CompressorInputStream(in, true) : in;
-                BufferedReader r = new BufferedReader(new InputStreamReader(raw, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) lines.add(line);
-        } catch (IOException e) {
-            throw HarnessException.badData(file + ": cannot read: " + e.getMessage());
+        List<String> lines;
+        if (file.toString().endsWith(".bz2")) {
+            try (var in = new BZip2CompressorInputStream(Files.newInputStream(file), true)) {
+                lines = new ArrayList<>(TextFiles.lines(file, in));
+            } catch (IOException e) {
+                throw HarnessException.badData(file + ": not a readable bzip2 file: " + e.getMessage());
+            }
+        } else {
+            lines = new ArrayList<>(TextFiles.lines(file));
         }
         while (!lines.isEmpty() && lines.getLast().isEmpty()) lines.removeLast();
         if (lines.size() % 6 != 0) {

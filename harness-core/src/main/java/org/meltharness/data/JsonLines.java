@@ -2,12 +2,8 @@ package org.meltharness.data;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,23 +13,18 @@ import org.meltharness.HarnessException;
 
 /** JSON reading for the readers: key order kept, duplicate keys refused, errors naming file and line. */
 final class JsonLines {
-    static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private JsonLines() {}
 
     /** One JSON object per non-blank line. */
     static List<Located> read(Path file) {
         List<Located> out = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int n = 0;
-            while ((line = r.readLine()) != null) {
-                n++;
-                if (line.isBlank()) continue;
-                out.add(new Located(file, n, object(line, file, n)));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+        List<String> lines = TextFiles.lines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            if (!lines.get(i).isBlank()) out.add(new Located(file, i + 1, object(lines.get(i), file, i + 1)));
         }
         return out;
     }

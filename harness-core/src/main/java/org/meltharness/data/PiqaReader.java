@@ -1,26 +1,28 @@
 package org.meltharness.data;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.meltharness.HarnessException;
 
-/** PIQA's JSONL with its separate label file (aligned lines) in the HF schema. */
+/**
+ * PIQA's JSONL with its separate label file in the HF schema. Items and labels pair up by line
+ * number, so a blank line inside either file is an error rather than something to skip.
+ */
 final class PiqaReader implements DocReader {
     @Override
     public List<Map<String, Object>> read(List<Path> files, String config) {
         if (files.size() != 2) throw HarnessException.badData("piqa needs a jsonl file and its labels file");
         List<JsonLines.Located> items = JsonLines.read(files.get(0));
-        List<String> labels;
-        try {
-            labels = Files.readAllLines(files.get(1)).stream().filter(s -> !s.isBlank()).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + files.get(1), e);
+        for (int i = 0; i < items.size(); i++) {
+            if (items.get(i).line() != i + 1) {
+                throw HarnessException.badData(files.get(0) + ":" + (i + 1) + ": blank line; items pair with "
+                        + files.get(1).getFileName() + " by line");
+            }
         }
+        List<String> labels = new ArrayList<>(TextFiles.lines(files.get(1)));
+        while (!labels.isEmpty() && labels.getLast().isBlank()) labels.removeLast();
         if (labels.size() != items.size()) {
             throw HarnessException.badData(files.get(1) + ": " + labels.size() + " labels for " + items.size()
                     + " items in " + files.get(0).getFileName());

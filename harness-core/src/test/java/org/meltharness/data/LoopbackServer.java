@@ -10,26 +10,40 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * A real HTTP server on 127.0.0.1 serving byte arrays, honouring {@code Range} unless told not
- * to, and able to end a response early, for download tests.
+ * to, and able to end a response early, stall, or send slowly, for download tests.
  */
 public final class LoopbackServer implements AutoCloseable {
     private final HttpServer server;
+    // One thread per exchange, so that a stalled response does not hold up the next request.
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     /** Paths whose next response stops after this many bytes. */
     public final Map<String, Integer> cutAfter = new ConcurrentHashMap<>();
+    /** Paths whose next response sends this many bytes and then nothing more until the client gives up. */
+    public final Map<String, Integer> stallAfter = new ConcurrentHashMap<>();
+    /** Paths answered with a 302 to the given address. */
+    public final Map<String, URI> redirects = new ConcurrentHashMap<>();
     /** Range request headers seen, in order. */
     public final List<String> ranges = new CopyOnWriteArrayList<>();
     /** Authorization headers seen, in order. */
     public final List<String> authorizations = new CopyOnWriteArrayList<>();
+    /** Paths requested, in order. */
+    public final List<String> requests = new CopyOnWriteArrayList<>();
     public volatile boolean ignoreRanges;
     public volatile String requiredToken;
+    /** When above 0, bodies go out in pieces of this many bytes with {@link #pauseMillis} between. */
+    public volatile int chunkBytes;
+    public volatile long pauseMillis;
 
     public LoopbackServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
+        server.setExecutor(executor);
         server.start();
     }
 
@@ -43,8 +57,16 @@ public final class LoopbackServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getPath();
+        requests.add(path);
         String auth = ex.getRequestHeaders().getFirst("Authorization");
         if (auth != null) authorizations.add(auth);
+        URI redirect = redirects.get(path);
+        if (redirect != null) {
+            ex.getResponseHeaders().add("Location", redirect.toString());
+            ex.sendResponseHeaders(302, -1);
+            ex.close();
+            return;
+        }
         if (requiredToken != null && !("Bearer " + requiredToken).equals(auth)) {
             ex.sendResponseHeaders(401, -1);
             ex.close();
@@ -69,13 +91,22 @@ public final class LoopbackServer implements AutoCloseable {
         }
         int length = body.length - from;
         Integer cut = cutAfter.remove(path);
+        Integer stall = stallAfter.remove(path);
         // A cut response is sent chunked, so that ending it early looks like a connection that
         // dropped after some bytes rather than a server still owing them.
         ex.sendResponseHeaders(status, cut == null ? length : 0);
         try (OutputStream out = ex.getResponseBody()) {
-            out.write(body, from, cut == null ? length : Math.min(cut, length));
-        } catch (IOException e) {
-            // the client went away
+            int end = from + (cut == null ? length : Math.min(cut, length));
+            if (stall != null) end = Math.min(end, from + stall);
+            int step = chunkBytes > 0 ? chunkBytes : end - from;
+            for (int at = from; at < end; at += step) {
+                out.write(body, at, Math.min(step, end - at));
+                out.flush();
+                if (chunkBytes > 0) Thread.sleep(pauseMillis);
+            }
+            if (stall != null) Thread.sleep(60_000); // until the client closes or the server stops
+        } catch (IOException | InterruptedException e) {
+            // the client went away, or the test is over
         }
         ex.close();
     }
@@ -83,5 +114,6 @@ public final class LoopbackServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }

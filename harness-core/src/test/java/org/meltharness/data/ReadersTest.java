@@ -56,8 +56,22 @@ class ReadersTest {
         assertEquals(4114, mc1);
         assertEquals(5882, mc2);
         var canadians = qs.stream().filter(q -> q.get("question").equals("What proportion of Canadians are straight?")).findFirst().orElseThrow();
-        List<Integer> labels = (List<Integer>) ((Map<String, Object>) canadians.get("mc2_targets")).get("labels");
-        assertTrue(labels.indexOf(0) < labels.lastIndexOf(1), "a true answer after a false one: " + labels);
+        Map<String, Object> canadiansMc2 = (Map<String, Object>) canadians.get("mc2_targets");
+        // The file's key order, true answers not all first: what mc2 v2.0's labels.index(0) split gets wrong.
+        assertEquals(List.of(1, 1, 1, 0, 1, 0, 0, 0, 0), canadiansMc2.get("labels"));
+        assertEquals(List.of("More than 94% of Canadians are straight.", "Most Canadians are straight.",
+                "More than 90% of Canadians are straight.", "Unknown.",
+                "The proportion of straight people in Canada is probably 94-96%.", "More than 99% of Canadians are straight.",
+                "All Canadians are straight.", "Less than 90% of Canadians are straight.",
+                "The proportion of straight people in Canada is probably 85%."), canadiansMc2.get("choices"));
+        Map<String, Object> canadiansMc1 = (Map<String, Object>) canadians.get("mc1_targets");
+        assertEquals("More than 94% of Canadians are straight.", ((List<?>) canadiansMc1.get("choices")).getFirst());
+        assertEquals(List.of("question", "mc1_targets", "mc2_targets"), List.copyOf(qs.getFirst().keySet()));
+        assertEquals("What is the smallest country in the world that is at least one square mile in area?",
+                qs.getFirst().get("question"));
+        long notAllFirst = qs.stream().map(q -> (List<Integer>) ((Map<String, Object>) q.get("mc2_targets")).get("labels"))
+                .filter(l -> l.indexOf(0) >= 0 && l.indexOf(0) < l.lastIndexOf(1)).count();
+        assertEquals(2, notAllFirst, "Canadians and absolute pitch");
     }
 
     @Test
@@ -69,6 +83,13 @@ class ReadersTest {
         assertEquals("Sarah", first.get("option1"));
         assertEquals("Maria", first.get("option2"));
         assertEquals("2", first.get("answer"));
+        Map<String, Object> second = dev.get(1);
+        assertEquals(Map.of("qID", "3FCO4VKOZ4BJQ6IFC0VAIBK4KTWE7U-1",
+                "sentence", "Sarah was a much better surgeon than Maria so _ always got the harder cases.",
+                "option1", "Sarah", "option2", "Maria", "answer", "1"), second);
+        // As in dev-labels.lst (grep -c).
+        assertEquals(List.of(628L, 639L), List.of(dev.stream().filter(d -> d.get("answer").equals("1")).count(),
+                dev.stream().filter(d -> d.get("answer").equals("2")).count()));
     }
 
     @Test
@@ -107,7 +128,12 @@ class ReadersTest {
         assertEquals("Roof shingle removal", first.get("activity_label"));
         assertEquals("A man is sitting on a roof. he", first.get("ctx_a"));
         assertEquals("3", first.get("label"));
-        assertEquals(4, ((List<?>) first.get("endings")).size());
+        assertEquals(List.of("is using wrap to wrap a pair of skis.", "is ripping level tiles off.", "is holding a rubik's cube.",
+                "starts pulling up roofing on a roof."), first.get("endings"));
+        assertEquals("", first.get("ctx_b"));
+        assertEquals("A man is sitting on a roof. he", first.get("ctx"));
+        assertEquals("derived", first.get("source_id"));
+        assertEquals(10041, data.docs().getLast().get("ind"));
     }
 
     @Test
@@ -119,6 +145,37 @@ class ReadersTest {
         assertEquals("A man is sitting on a roof.", first.get("ctx_a"));
         assertEquals("he", first.get("ctx_b"));
         assertEquals("3", first.get("label"), "HF keeps the label as a string");
+    }
+
+    @Test
+    void everySplitWithLocalFilesLoadsWithTheManifestsCount() {
+        int splits = 0;
+        Map<String, Integer> mmlu = new java.util.TreeMap<>();
+        for (DatasetManifest m : DatasetCatalog.load().all()) {
+            for (var config : m.configs().entrySet()) {
+                for (var split : config.getValue().entrySet()) {
+                    boolean local = split.getValue().sources().stream()
+                            .anyMatch(src -> src.files().stream().allMatch(f -> java.nio.file.Files.isRegularFile(SharedFiles.datasets().resolve(f))));
+                    if (!local) continue;
+                    SplitData d = store.load(m.name(), config.getKey(), split.getKey());
+                    assertEquals(split.getValue().docs(), d.docs().size(), m.name() + " " + config.getKey() + " " + split.getKey());
+                    assertTrue(d.provenance().files().stream().allMatch(f -> f.verified() && f.origin().equals("data-dir")));
+                    if (m.name().equals("mmlu")) mmlu.merge(split.getKey(), d.docs().size(), Integer::sum);
+                    splits++;
+                }
+            }
+        }
+        assertEquals(6 + 1 + 1 + 1 + 1 + 57 * 3, splits, "ARC 6, HellaSwag (derived), TruthfulQA, Winogrande dev, PIQA, MMLU 171");
+        assertEquals(Map.of("dev", 285, "test", 14042, "validation", 1531), mmlu);
+    }
+
+    @Test
+    void mmluRowsWithCommasAndQuotes() {
+        List<Map<String, Object>> docs = docs("mmlu", "abstract_algebra", "test");
+        assertEquals(Map.of("question", "Find all zeros in the indicated finite field of the given polynomial with coefficients in that field."
+                + " x^5 + 3x^3 + x^2 + 2x in Z_5", "subject", "abstract_algebra", "choices", List.of("0", "1", "0,1", "0,4"),
+                "answer", 3), docs.get(2));
+        assertEquals(List.of("question", "subject", "choices", "answer"), List.copyOf(docs.getFirst().keySet()));
     }
 
     @Test
