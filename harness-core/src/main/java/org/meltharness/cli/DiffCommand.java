@@ -54,11 +54,12 @@ final class DiffCommand implements Callable<Integer> {
             out.print(Json.pretty(java.util.Map.of("tolerance", tolerance, "agree", agree, "tasks", diffs)));
             return agree ? 0 : 1;
         }
-        out.println("| task | docs | max abs Δll | mean abs Δll | flipped pred | flipped pred_norm | only in A | only in B | agree |");
-        out.println("|------|-----:|------------:|-------------:|-------------:|------------------:|----------:|----------:|-------|");
+        out.println("| task | docs | max abs Δll | mean abs Δll | flipped pred | flipped pred_norm | token counts differ | only in A | only in B | agree |");
+        out.println("|------|-----:|------------:|-------------:|-------------:|------------------:|--------------------:|----------:|----------:|-------|");
         for (RunDiff.TaskDiff d : diffs) {
-            out.printf(Locale.ROOT, "| %s | %d | %.3g | %.3g | %d | %d | %d | %d | %s |%n", d.task(), d.compared(),
-                    d.maxAbsDelta(), d.meanAbsDelta(), d.flippedPred(), d.flippedPredNorm(), d.onlyInA(), d.onlyInB(),
+            out.printf(Locale.ROOT, "| %s | %d | %.3g | %.3g | %d | %d | %d | %d | %d | %s |%n", d.task(), d.compared(),
+                    d.maxAbsDelta(), d.meanAbsDelta(), d.flippedPred(), d.flippedPredNorm(), d.tokenCountsDiffer(),
+                    d.onlyInA(), d.onlyInB(),
                     d.agrees(tolerance) ? "yes" : "NO");
         }
         for (RunDiff.TaskDiff d : diffs) {

@@ -18,10 +18,15 @@ import org.meltharness.results.SampleRecord;
 public final class RunDiff {
     private RunDiff() {}
 
-    /** One task's comparison. */
+    /**
+     * One task's comparison.
+     *
+     * @param tokenCountsDiffer choices whose context or continuation came out as a different number
+     *     of tokens in the two runs: their tokenisations differ (shown, not part of {@link #agrees})
+     */
     public record TaskDiff(
             String task, int compared, int onlyInA, int onlyInB, double maxAbsDelta, double meanAbsDelta,
-            int flippedPred, int flippedPredNorm, List<DocDelta> worst) {
+            int flippedPred, int flippedPredNorm, int tokenCountsDiffer, List<DocDelta> worst) {
 
         /** Whether the task agrees within {@code tolerance} with no flipped prediction. */
         public boolean agrees(double tolerance) {
@@ -57,6 +62,7 @@ public final class RunDiff {
         int compared = 0;
         int flipped = 0;
         int flippedNorm = 0;
+        int tokenCounts = 0;
         double max = 0;
         double sum = 0;
         long choices = 0;
@@ -75,8 +81,11 @@ public final class RunDiff {
             if (x.predNorm() != y.predNorm()) flippedNorm++;
             DocDelta worst = null;
             for (int c = 0; c < x.choices().size(); c++) {
-                double llA = x.choices().get(c).ll();
-                double llB = y.choices().get(c).ll();
+                SampleRecord.Choice ca = x.choices().get(c);
+                SampleRecord.Choice cb = y.choices().get(c);
+                if (ca.ctxTokens() != cb.ctxTokens() || ca.contTokens() != cb.contTokens()) tokenCounts++;
+                double llA = ca.ll();
+                double llB = cb.ll();
                 double d = Math.abs(llA - llB);
                 sum += d;
                 choices++;
@@ -88,7 +97,7 @@ public final class RunDiff {
         int onlyA = (int) a.keySet().stream().filter(k -> !b.containsKey(k)).count();
         int onlyB = (int) b.keySet().stream().filter(k -> !a.containsKey(k)).count();
         deltas.sort(Comparator.comparing((DocDelta d) -> !d.predFlipped()).thenComparing(DocDelta::delta, Comparator.reverseOrder()));
-        return new TaskDiff(task, compared, onlyA, onlyB, max, choices == 0 ? 0 : sum / choices, flipped, flippedNorm,
+        return new TaskDiff(task, compared, onlyA, onlyB, max, choices == 0 ? 0 : sum / choices, flipped, flippedNorm, tokenCounts,
                 List.copyOf(deltas.subList(0, Math.min(worstN, deltas.size()))));
     }
 
