@@ -33,16 +33,25 @@ import org.meltharness.tokenize.TokenizedPair;
  * tokenizer; Jlama's own detokeniser garbles byte-fallback text and is never used.
  */
 final class JlamaRuntime implements Runtime {
+    /**
+     * Runtime option: {@code shared-prefix} (default) computes the tokens a request shares with the
+     * cached previous one once; {@code none} runs every request from its first token, to measure
+     * what sharing saves.
+     */
+    static final String SCORING = "scoring";
+
     private final AbstractModel model;
     private final HfTokenizer tokenizer;
+    private final boolean sharePrefixes;
     private final int window;
     private final JlamaTokenModel scoringModel;
     private final SharedPrefixScorer scorer;
     private final TokenGenerator generator;
     private final ModelInfo info;
 
-    private JlamaRuntime(AbstractModel model, HfTokenizer tokenizer, int window, ModelInfo info) {
+    private JlamaRuntime(AbstractModel model, HfTokenizer tokenizer, int window, boolean sharePrefixes, ModelInfo info) {
         this.model = model;
+        this.sharePrefixes = sharePrefixes;
         this.tokenizer = tokenizer;
         this.window = window;
         this.info = info;
@@ -59,6 +68,10 @@ final class JlamaRuntime implements Runtime {
     static JlamaRuntime open(Path dir, RuntimeConfig config) {
         ModelFolder folder = ModelFolder.open(dir);
         QuantPlan plan = QuantPlan.of(config.quant(), folder.storedDtype(), config.options());
+        String scoring = config.options().getOrDefault(SCORING, "shared-prefix");
+        if (!scoring.equals("shared-prefix") && !scoring.equals("none")) {
+            throw HarnessException.usage("jlama option scoring=" + scoring + " is not one of shared-prefix, none");
+        }
         HfTokenizer tokenizer = HfTokenizer.load(dir);
         try {
             JlamaEngine.Settings engine = JlamaEngine.configure(config.threads(), plan.ops());
@@ -74,8 +87,8 @@ final class JlamaRuntime implements Runtime {
             int window = Math.min(JlamaLoader.positions(folder), JlamaTokenModel.window(c));
             ModelInfo info = new ModelInfo("jlama", jlamaVersion(), dir.toString(), folder.modelType(),
                     folder.parameters(), plan.quant(), heldBytes(loaded, plan), window, c.vocabularySize,
-                    tokenizer.describe(), details(model, plan, engine, folder, weights));
-            return new JlamaRuntime(model, tokenizer, window, info);
+                    tokenizer.describe(), details(model, plan, engine, folder, weights, scoring));
+            return new JlamaRuntime(model, tokenizer, window, scoring.equals("shared-prefix"), info);
         } catch (RuntimeException e) {
             tokenizer.close();
             throw e;
@@ -97,7 +110,13 @@ final class JlamaRuntime implements Runtime {
         List<TokenizedPair> pairs = requests.stream()
                 .map(r -> PairEncoder.encode(tokenizer, r.context(), r.continuation()))
                 .toList();
-        return scorer.score(pairs, observer);
+        if (sharePrefixes) return scorer.score(pairs, observer);
+        List<LoglikelihoodResult> out = new java.util.ArrayList<>(pairs.size());
+        for (TokenizedPair pair : pairs) {
+            scorer.reset();
+            out.addAll(scorer.score(List.of(pair), observer));
+        }
+        return out;
     }
 
     @Override
@@ -128,13 +147,14 @@ final class JlamaRuntime implements Runtime {
     }
 
     private static Map<String, Object> details(AbstractModel model, QuantPlan plan, JlamaEngine.Settings engine,
-            ModelFolder folder, Path weights) {
+            ModelFolder folder, Path weights, String scoring) {
         DType activations = JlamaLoader.activationDtype(model);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("workingMemory", "f32");
         details.put("activations", activations == null ? "unknown" : activations.name().toLowerCase(Locale.ROOT));
         if (plan.q4()) details.put("activationsRequested", plan.workingQuant().name().toLowerCase(Locale.ROOT));
         details.put("threads", engine.threads());
+        details.put(SCORING, scoring);
         details.put("tensorOperations", engine.ops());
         details.put("tensorOperationsName", engine.operations());
         details.put("matrixSplits", JlamaEngine.splits());

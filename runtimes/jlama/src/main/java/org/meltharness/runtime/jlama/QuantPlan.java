@@ -35,7 +35,7 @@ record QuantPlan(String quant, Weights weights, DType workingQuant, Optional<DTy
     static final String Q8_REFUSAL = "jlama 0.8.4 cannot run Q8 weights: it quantises them (SafeTensorSupport.quantizeModel "
             + "to I8) but has no matrix product for I8 weights (F32 x I8 and I8 x I8 throw UnsupportedOperationException); "
             + "use --quant q4, or --runtime llamacpp";
-    private static final Set<String> OPTIONS = Set.of("activations", "ops");
+    private static final Set<String> OPTIONS = Set.of("activations", "ops", JlamaRuntime.SCORING);
 
     /** Where the weights Jlama maps come from. */
     enum Weights {
@@ -52,8 +52,8 @@ record QuantPlan(String quant, Weights weights, DType workingQuant, Optional<DTy
     static QuantPlan of(String quant, String stored, Map<String, String> options) {
         for (String key : options.keySet()) {
             if (!OPTIONS.contains(key)) {
-                throw HarnessException.usage("jlama has no runtime option '" + key + "'; it has activations=f32|i8 "
-                        + "and ops=native|panama");
+                throw HarnessException.usage("jlama has no runtime option '" + key + "'; it has activations=f32|i8, "
+                        + "ops=native|panama and scoring=shared-prefix|none");
             }
         }
         String activations = option(options, "activations", List.of("f32", "i8"));

@@ -87,6 +87,21 @@ class LoglikelihoodTest {
     }
 
     @Test
+    void scoringNoneRunsEveryRequestFromScratchWithTheSameNumbers() {
+        List<LoglikelihoodResult> shared = rt.loglikelihood(REQUESTS);
+        try (JlamaRuntime none = JlamaRuntime.open(TestModels.pad192(), new org.meltharness.runtime.RuntimeConfig(
+                org.meltharness.runtime.ModelSource.local(TestModels.pad192()), "f32", 0, null, true,
+                java.util.Map.of(JlamaRuntime.SCORING, "none")))) {
+            List<LoglikelihoodResult> alone = none.loglikelihood(REQUESTS);
+            assertEquals("none", none.info().details().get(JlamaRuntime.SCORING));
+            for (int i = 0; i < REQUESTS.size(); i++) {
+                assertEquals(0, alone.get(i).reusedTokens(), "request " + i + " reused a cached prefix");
+                assertEquals(shared.get(i).logLikelihood(), alone.get(i).logLikelihood(), 1e-5, REQUESTS.get(i).toString());
+            }
+        }
+    }
+
+    @Test
     void inputsLongerThanTheWindowAreCutFromTheLeft() {
         String longContext = (STORY + " ").repeat(20);
         LoglikelihoodResult r = rt.loglikelihood(List.of(new LoglikelihoodRequest(longContext, " The end."))).getFirst();
