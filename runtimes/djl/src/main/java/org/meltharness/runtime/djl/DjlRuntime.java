@@ -19,6 +19,7 @@ import org.meltharness.runtime.Runtime;
 import org.meltharness.runtime.RuntimeConfig;
 import org.meltharness.runtime.SharedPrefixScorer;
 import org.meltharness.runtime.TokenListener;
+import org.meltharness.runtime.TokenGenerator;
 import org.meltharness.tokenize.HfTokenizer;
 import org.meltharness.tokenize.PairEncoder;
 import org.meltharness.tokenize.TokenizedPair;

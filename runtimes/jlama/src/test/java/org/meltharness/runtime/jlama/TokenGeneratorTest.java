@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.meltharness.runtime.Generation;
 import org.meltharness.runtime.GenerationRequest;
 import org.meltharness.runtime.TokenListener;
+import org.meltharness.runtime.TextStream;
+import org.meltharness.runtime.TokenGenerator;
 import org.meltharness.runtime.TokenModel;
 import org.meltharness.tokenize.HfTokenizer;
 

@@ -1,4 +1,4 @@
-package org.meltharness.runtime.jlama;
+package org.meltharness.runtime;
 
 import java.util.SplittableRandom;
 

@@ -1,4 +1,4 @@
-package org.meltharness.runtime.jlama;
+package org.meltharness.runtime;
 
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +14,7 @@ import org.meltharness.tokenize.TextTokenizer;
  * string is held back until it is known not to be one; when a stop string appears, the text ends
  * before it, as lm-evaluation-harness cuts {@code generate_until} output.
  */
-final class TextStream {
+public final class TextStream {
     private static final char REPLACEMENT = '\uFFFD';
 
     private final TextTokenizer tokenizer;
@@ -25,13 +25,13 @@ final class TextStream {
     private int emitted;
     private boolean stopped;
 
-    TextStream(TextTokenizer tokenizer, List<String> stops) {
+    public TextStream(TextTokenizer tokenizer, List<String> stops) {
         this.tokenizer = tokenizer;
         this.stops = stops.stream().filter(s -> !s.isEmpty()).toList();
     }
 
     /** Adds a token and returns the text that can now be shown (possibly empty). */
-    String add(int id) {
+    public String add(int id) {
         if (stopped) throw new IllegalStateException("the text already ended at a stop string");
         if (count == ids.length) ids = Arrays.copyOf(ids, count * 2);
         ids[count++] = id;
@@ -48,17 +48,17 @@ final class TextStream {
     }
 
     /** Whether a stop string has appeared. */
-    boolean stopped() {
+    public boolean stopped() {
         return stopped;
     }
 
     /** Everything not yet shown, for when generation ends. */
-    String flush() {
+    public String flush() {
         return take(text.length());
     }
 
     /** The text so far, cut before the stop string if one appeared. */
-    String text() {
+    public String text() {
         return text;
     }
 

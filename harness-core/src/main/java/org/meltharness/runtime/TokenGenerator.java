@@ -1,4 +1,4 @@
-package org.meltharness.runtime.jlama;
+package org.meltharness.runtime;
 
 import java.util.Arrays;
 import java.util.Set;
@@ -15,9 +15,9 @@ import org.meltharness.tokenize.TextTokenizer;
  * @param bos the token an empty prompt becomes
  * @param eos the tokens that end generation when the request asks to stop at end-of-sequence
  */
-record TokenGenerator(TextTokenizer tokenizer, int bos, Set<Integer> eos) {
+public record TokenGenerator(TextTokenizer tokenizer, int bos, Set<Integer> eos) {
 
-    Generation generate(TokenModel model, GenerationRequest request, TokenListener listener) {
+    public Generation generate(TokenModel model, GenerationRequest request, TokenListener listener) {
         long t0 = System.nanoTime();
         int[] prompt = request.prompt().isEmpty() ? new int[] {bos} : tokenizer.encode(request.prompt());
         if (prompt.length == 0) prompt = new int[] {bos};
