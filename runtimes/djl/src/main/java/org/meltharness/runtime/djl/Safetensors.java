@@ -10,7 +10,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -19,11 +18,13 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.meltharness.HarnessException;
+import org.meltharness.model.SafetensorsHeader;
 
 /**
  * The safetensors weights of a model folder: {@code model.safetensors}, or the shards that
  * {@code model.safetensors.index.json} lists. Headers are checked against file lengths when the
- * folder is opened, so a missing shard or a truncated file fails in one line before any loading.
+ * folder is opened (harness-core's {@link SafetensorsHeader}), so a missing shard or a truncated
+ * file fails in one line before any loading.
  * Tensors are read as float32: F16 and BF16 are widened exactly, F64 narrowed.
  *
  * @param tensors every tensor by name, in file and then header order
@@ -35,7 +36,6 @@ record Safetensors(Path dir, List<Path> files, Map<String, Tensor> tensors) {
     static final List<String> DTYPES = List.of("F32", "F16", "BF16", "F64");
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long MAX_HEADER = 100L << 20; // the format's own limit
 
     Safetensors {
         files = List.copyOf(files);
@@ -84,7 +84,7 @@ record Safetensors(Path dir, List<Path> files, Map<String, Tensor> tensors) {
      * float32 into {@code out} at its position.
      */
     void readRows(Tensor t, long fromRow, long toRow, ByteBuffer out) {
-        int width = elementBytes(t.dtype());
+        int width = SafetensorsHeader.elementBytes(t.dtype());
         if (!DTYPES.contains(t.dtype())) {
             throw HarnessException.unsupportedModel("djl reads " + String.join(", ", DTYPES) + " weights; tensor "
                     + t.name() + " in " + t.file().getFileName() + " is " + t.dtype()
@@ -151,87 +151,9 @@ record Safetensors(Path dir, List<Path> files, Map<String, Tensor> tensors) {
     }
 
     private static List<Tensor> readHeader(Path file) {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size < 8) throw corrupt(file, "it has only " + size + " bytes");
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, len, 0);
-            long headerLength = len.flip().getLong();
-            if (headerLength <= 0 || headerLength > MAX_HEADER || 8 + headerLength > size) {
-                throw corrupt(file, "its header length " + headerLength + " does not fit a file of " + size + " bytes");
-            }
-            ByteBuffer header = ByteBuffer.allocate((int) headerLength);
-            readFully(ch, header, 8);
-            JsonNode root;
-            try {
-                root = JSON.readTree(header.array());
-            } catch (IOException e) {
-                throw corrupt(file, "its header is not JSON (" + Errors.firstLine(e) + ")");
-            }
-            if (root == null || !root.isObject()) throw corrupt(file, "its header is not a JSON object");
-            long dataStart = 8 + headerLength;
-            List<Tensor> out = new ArrayList<>();
-            for (Map.Entry<String, JsonNode> e : root.properties()) {
-                if (e.getKey().equals("__metadata__")) continue;
-                Tensor t = tensor(file, dataStart, e.getKey(), e.getValue());
-                if (t.offset() + t.bytes() > size) {
-                    throw corrupt(file, "it is truncated: tensor " + t.name() + " ends at byte " + (t.offset() + t.bytes())
-                            + " but the file has " + size + " bytes");
-                }
-                out.add(t);
-            }
-            return out;
-        } catch (IOException e) {
-            throw HarnessException.badData("cannot read " + file + ": " + Errors.firstLine(e), e);
-        }
-    }
-
-    private static Tensor tensor(Path file, long dataStart, String name, JsonNode node) {
-        JsonNode dtype = node.get("dtype");
-        JsonNode shape = node.get("shape");
-        JsonNode offsets = node.get("data_offsets");
-        if (dtype == null || !dtype.isTextual() || shape == null || !shape.isArray() || offsets == null
-                || !offsets.isArray() || offsets.size() != 2) {
-            throw corrupt(file, "tensor " + name + " lacks dtype, shape or data_offsets");
-        }
-        long[] dims = new long[shape.size()];
-        for (int i = 0; i < dims.length; i++) {
-            dims[i] = shape.get(i).asLong(-1);
-            if (dims[i] < 0) throw corrupt(file, "tensor " + name + " has a negative dimension");
-        }
-        long begin = offsets.get(0).asLong(-1);
-        long end = offsets.get(1).asLong(-1);
-        if (begin < 0 || end < begin) throw corrupt(file, "tensor " + name + " has data_offsets " + offsets);
-        Tensor t = new Tensor(name, file, dtype.asText(), dims, dataStart + begin, end - begin);
-        int width = elementBytes(t.dtype());
-        if (width > 0 && t.elements() * width != t.bytes()) {
-            throw corrupt(file, "tensor " + name + " of shape " + shape + " " + t.dtype() + " should take "
-                    + t.elements() * width + " bytes, not " + t.bytes());
-        }
-        return t;
-    }
-
-    /** Bytes per element of the standard dtypes; 0 for others (whose sizes are not checked). */
-    static int elementBytes(String dtype) {
-        return switch (dtype) {
-            case "F64", "I64", "U64" -> 8;
-            case "F32", "I32", "U32" -> 4;
-            case "F16", "BF16", "I16", "U16" -> 2;
-            case "I8", "U8", "BOOL", "F8_E4M3", "F8_E5M2" -> 1;
-            default -> 0;
-        };
-    }
-
-    private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
-        long pos = position;
-        while (buf.hasRemaining()) {
-            int n = ch.read(buf, pos);
-            if (n < 0) throw new IOException("unexpected end of file");
-            pos += n;
-        }
-    }
-
-    private static HarnessException corrupt(Path file, String why) {
-        return HarnessException.badData("corrupt safetensors file " + file + ": " + why);
+        SafetensorsHeader h = SafetensorsHeader.read(file);
+        return h.tensors().values().stream()
+                .map(t -> new Tensor(t.name(), file, t.dtype(), t.shape(), t.offset(h.dataStart()), t.bytes()))
+                .toList();
     }
 }

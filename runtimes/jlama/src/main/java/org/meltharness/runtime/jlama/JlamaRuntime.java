@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import org.meltharness.model.SafetensorsHeader;
 import org.meltharness.HarnessException;
 import org.meltharness.runtime.Generation;
 import org.meltharness.runtime.GenerationRequest;

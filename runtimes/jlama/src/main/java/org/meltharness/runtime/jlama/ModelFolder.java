@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.meltharness.model.SafetensorsHeader;
 import org.meltharness.HarnessException;
 
 /**
@@ -65,7 +66,8 @@ record ModelFolder(Path dir, String modelType, List<SafetensorsHeader> weights) 
 
     /** Parameters of the model as stored (Jlama's block-scale companions not counted). */
     public long parameters() {
-        return weights.stream().mapToLong(SafetensorsHeader::parameters).sum();
+        return weights.stream().flatMap(h -> h.tensors().values().stream()).filter(t -> !isScales(t))
+                .mapToLong(SafetensorsHeader.Tensor::elements).sum();
     }
 
     /** The dtype most tensors are stored in, upper case as safetensors writes it (F32, BF16, F16, Q4, I8). */
@@ -73,7 +75,7 @@ record ModelFolder(Path dir, String modelType, List<SafetensorsHeader> weights) 
         Map<String, Long> counts = new java.util.HashMap<>();
         for (SafetensorsHeader h : weights) {
             for (SafetensorsHeader.Tensor t : h.tensors().values()) {
-                if (!t.isJlamaScales()) counts.merge(t.dtype(), 1L, Long::sum);
+                if (!isScales(t)) counts.merge(t.dtype(), 1L, Long::sum);
             }
         }
         return counts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse("F32");
@@ -123,5 +125,10 @@ record ModelFolder(Path dir, String modelType, List<SafetensorsHeader> weights) 
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /** Jlama writes a quantised tensor's block scales as a companion tensor named {@code <name>.qb}: not parameters. */
+    static boolean isScales(SafetensorsHeader.Tensor t) {
+        return t.name().endsWith(".qb");
     }
 }

@@ -1,5 +1,6 @@
 package org.meltharness.runtime.jlama;
 
+import org.meltharness.model.SafetensorsHeader;
 import org.meltharness.model.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.meltharness.model.SafetensorsHeader;
 import org.meltharness.HarnessException;
 import org.meltharness.runtime.LoglikelihoodRequest;
 import org.meltharness.runtime.ModelInfo;

@@ -1,5 +1,6 @@
 package org.meltharness.runtime.jlama;
 
+import org.meltharness.model.SafetensorsHeader;
 import org.meltharness.model.SafetensorsWriter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package org.meltharness.runtime.jlama;
+package org.meltharness.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,17 +16,18 @@ import org.meltharness.HarnessException;
 
 /**
  * The header of one safetensors file: each tensor's dtype, shape and byte range, checked against the
- * file's length so that a truncated or corrupt file fails here, in one line, rather than deep in Jlama.
+ * file's length so that a truncated or corrupt file fails here, in one line, rather than deep in an
+ * engine. Every runtime that reads safetensors starts from it.
  *
  * @param dataStart the file offset of the first tensor byte (8 + header length)
  * @param tensors tensors in file order
  */
-record SafetensorsHeader(Path file, long dataStart, Map<String, Tensor> tensors) {
+public record SafetensorsHeader(Path file, long dataStart, Map<String, Tensor> tensors) {
     private static final ObjectMapper JSON = new ObjectMapper();
     // The format's own limit (safetensors rejects headers above 100 MB).
     private static final long MAX_HEADER = 100L << 20;
 
-    SafetensorsHeader {
+    public SafetensorsHeader {
         tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
     }
 
@@ -47,9 +48,9 @@ record SafetensorsHeader(Path file, long dataStart, Map<String, Tensor> tensors)
             return end - begin;
         }
 
-        /** Jlama writes a quantised tensor's block scales as a companion tensor named {@code <name>.qb}. */
-        public boolean isJlamaScales() {
-            return name.endsWith(".qb");
+        /** The file offset of its first byte, given the header's {@code dataStart}. */
+        public long offset(long dataStart) {
+            return dataStart + begin;
         }
     }
 
@@ -92,11 +93,6 @@ record SafetensorsHeader(Path file, long dataStart, Map<String, Tensor> tensors)
         }
     }
 
-    /** Number of parameters: elements of every tensor except Jlama's block-scale companions. */
-    public long parameters() {
-        return tensors.values().stream().filter(t -> !t.isJlamaScales()).mapToLong(Tensor::elements).sum();
-    }
-
     private static Tensor tensor(Path file, String name, JsonNode node) {
         JsonNode dtype = node.get("dtype");
         JsonNode shape = node.get("shape");
@@ -122,8 +118,8 @@ record SafetensorsHeader(Path file, long dataStart, Map<String, Tensor> tensors)
         return t;
     }
 
-    /** Bytes per element of the standard dtypes; 0 for Jlama's packed ones (Q4), whose size we do not check. */
-    static int elementBytes(String dtype) {
+    /** Bytes per element of the standard dtypes; 0 for packed ones (Jlama's Q4), whose size is not checked. */
+    public static int elementBytes(String dtype) {
         return switch (dtype) {
             case "F64", "I64", "U64" -> 8;
             case "F32", "I32", "U32" -> 4;
