@@ -8,6 +8,6 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Accuracy and cost of language models, quantised and on device, per sample.",
-        subcommands = {EvalCommand.class, GenerateCommand.class, CompareCommand.class, ReportCommand.class, DiffCommand.class, TasksCommand.class,
+        subcommands = {EvalCommand.class, GenerateCommand.class, BenchCommand.class, CompareCommand.class, ReportCommand.class, DiffCommand.class, TasksCommand.class,
             SuiteCommand.class, ModelsCommand.class})
 public final class HarnessCommand {}

@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.meltharness.HarnessException;
 import org.meltharness.eval.Summaries;
+import org.meltharness.report.BenchRow;
+import org.meltharness.report.BenchRows;
+import org.meltharness.report.BenchTable;
 import org.meltharness.report.LmEvalResults;
 import org.meltharness.report.MeltPaper;
 import org.meltharness.report.Plots;
@@ -69,13 +72,16 @@ final class ReportCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (paper != null && !paper.equals("melt")) throw HarnessException.usage("--paper knows melt, not " + paper);
         List<RunStore> stores = runs.isEmpty() || all ? RunRows.all(output) : runs.stream().map(r -> RunStore.locate(output, r)).toList();
-        if (stores.isEmpty() && paper == null) throw HarnessException.usage("no runs under " + output + " (run ./harness eval first)");
+        if (stores.isEmpty() && paper == null) throw HarnessException.usage("no runs under " + output + " (run ./harness eval or ./harness bench first)");
         List<TableFormat> fmts = formats.stream().map(TableFormat::parse).toList();
         Path dir = reportDir != null ? reportDir
                 : output.resolve("reports").resolve(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         List<RunRow> rows = RunRows.of(stores);
+        List<BenchRow> benchRows = BenchRows.of(stores);
         List<Table> tables = new ArrayList<>();
-        tables.add(runsTable(rows));
+        // A folder of bench runs only has no accuracy rows: its table is the bench table alone.
+        if (!rows.isEmpty() || benchRows.isEmpty()) tables.add(runsTable(rows));
+        if (!benchRows.isEmpty()) tables.add(BenchTable.of(benchRows));
         if (paper != null) tables.addAll(MeltPaper.tables(rows));
         for (Table t : tables) {
             for (TableFormat f : fmts) {
@@ -83,6 +89,7 @@ final class ReportCommand implements Callable<Integer> {
             }
         }
         if (fmts.contains(TableFormat.JSON)) AtomicFiles.write(dir.resolve("rows.json"), Json.pretty(rows));
+        if (fmts.contains(TableFormat.JSON) && !benchRows.isEmpty()) AtomicFiles.write(dir.resolve("bench-rows.json"), Json.pretty(benchRows));
         for (RunStore s : stores) writeLmEvalResults(s);
         List<Path> plots = plot || paper != null ? Plots.write(rows, dir) : List.of();
         for (Table t : tables) out.print(TableFormat.MD.render(t) + "\n");
@@ -109,7 +116,7 @@ final class ReportCommand implements Callable<Integer> {
     /** lm-eval's results.json beside each run's own files, so its tools read our runs. */
     private static void writeLmEvalResults(RunStore s) {
         var m = s.readManifest();
-        if (m.model() == null) return;
+        if (m.model() == null || BenchRows.isBench(s)) return; // lm-eval's format has no place for generation timings
         Path f = s.dir().resolve("results.json");
         if (Files.isRegularFile(f)) return;
         AtomicFiles.write(f, Json.pretty(LmEvalResults.of(m, Summaries.build(s, m, Map.of()))));

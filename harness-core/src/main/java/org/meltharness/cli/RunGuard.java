@@ -15,17 +15,24 @@ final class RunGuard {
     private final String started = Instant.now().toString();
     private final java.io.PrintWriter err;
     private final Thread hook;
+    private final String hint;
     private boolean finished;
 
-    private RunGuard(RunStore store, RunManifest manifest, java.io.PrintWriter err) {
+    private RunGuard(RunStore store, RunManifest manifest, java.io.PrintWriter err, String hint) {
         this.store = store;
         this.manifest = manifest;
         this.err = err;
+        this.hint = hint;
         this.hook = new Thread(this::interrupted, "harness-run-guard");
     }
 
     static RunGuard install(RunStore store, RunManifest manifest, java.io.PrintWriter err) {
-        RunGuard g = new RunGuard(store, manifest, err);
+        return install(store, manifest, err, null);
+    }
+
+    /** @param hint what to tell the user on interruption instead of eval's resume command */
+    static RunGuard install(RunStore store, RunManifest manifest, java.io.PrintWriter err, String hint) {
+        RunGuard g = new RunGuard(store, manifest, err, hint);
         Runtime.getRuntime().addShutdownHook(g.hook);
         return g;
     }
@@ -46,8 +53,12 @@ final class RunGuard {
         store.writeManifest(manifest.withStatus("interrupted")
                 .withSegment(new RunManifest.Segment(started, Instant.now().toString(), -1, "interrupted")));
         err.println();
-        err.println("harness: interrupted; finished documents are saved; continue with: ./harness eval --resume "
-                + store.runId() + " --output " + store.dir().getParent());
+        if (hint != null) {
+            err.println("harness: interrupted; " + hint);
+        } else {
+            err.println("harness: interrupted; finished documents are saved; continue with: ./harness eval --resume "
+                    + store.runId() + " --output " + store.dir().getParent());
+        }
         err.flush();
     }
 }
