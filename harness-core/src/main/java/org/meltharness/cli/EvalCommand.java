@@ -209,7 +209,7 @@ final class EvalCommand implements Callable<Integer> {
             List<TaskJob> jobs, int docLimit, long fewshotSeed, Path cacheDir) {
         var info = loaded.runtime().info();
         Path modelPath = Path.of(info.path());
-        var weights = new WeightFiles(cacheDir).describe(modelPath);
+        var weights = weightFiles(cacheDir, modelPath);
         var tok = modelPath.resolve("tokenizer.json");
         String tokSha = java.nio.file.Files.isRegularFile(tok) ? org.meltharness.results.Hashing.sha256(tok) : null;
         var modelRecord = new RunManifest.ModelRecord(plan.source().requested(), plan.source().alias(), info.path(),
@@ -286,11 +286,16 @@ final class EvalCommand implements Callable<Integer> {
 
     private static void checkSameModel(RunManifest previous, ModelPlan.Loaded loaded, Path cacheDir) {
         var before = previous.model().weights();
-        var now = new WeightFiles(cacheDir).describe(Path.of(loaded.runtime().info().path()));
+        var now = weightFiles(cacheDir, Path.of(loaded.runtime().info().path()));
         if (!before.equals(now)) {
             throw HarnessException.usage("the model's weight files changed since run " + previous.runId()
                     + " started; start a new run");
         }
+    }
+
+    /** The model's weight files; none for a model behind a server (--runtime http), which has no local files. */
+    private static List<RunManifest.WeightFile> weightFiles(Path cacheDir, Path model) {
+        return java.nio.file.Files.exists(model) ? new WeightFiles(cacheDir).describe(model) : List.of();
     }
 
     /** A readable part of the run id: the alias, the model folder (with its parent), or the repo name. */

@@ -27,6 +27,19 @@ public final class ModelOptions {
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: the runtime's).")
     int threads;
 
-    @Option(names = "--runtime-option", paramLabel = "KEY=VALUE", description = "A runtime-specific setting.")
     Map<String, String> runtimeOptions = new LinkedHashMap<>();
+
+    // A setter rather than an annotated field: picocli would replace the field's map, losing --endpoint.
+    @Option(names = "--runtime-option", paramLabel = "KEY=VALUE", description = "A runtime-specific setting.")
+    void runtimeOption(Map<String, String> options) {
+        runtimeOptions.putAll(options);
+    }
+
+    /** Shorthand for {@code --runtime-option endpoint=URL}, so the endpoint is recorded with the other options. */
+    @Option(names = "--endpoint", paramLabel = "URL",
+            description = "The server a remote runtime talks to (--runtime http: an OpenAI-compatible base URL such as "
+                    + "http://127.0.0.1:8080/v1).")
+    void endpoint(String url) {
+        runtimeOptions.put("endpoint", url);
+    }
 }

@@ -32,6 +32,14 @@ public record ModelPlan(RuntimeProvider provider, ModelSource source, String qua
      */
     public static ModelPlan resolve(String model, String runtime, String quant, String weights, long seed, Path cacheDir) {
         if (model == null) throw HarnessException.usage("--model is required");
+        if (runtime != null) {
+            RuntimeProvider named = Runtimes.select(runtime, null);
+            if (named.modelsByName()) {
+                // The server resolves the name; nothing local to look up or to randomise.
+                ModelSource remote = new ModelSource(model, null, Map.of(), "main", null);
+                return new ModelPlan(named, remote, Runtimes.quant(named, remote, quant, null));
+            }
+        }
         ModelResolver.Resolved r = ModelResolver.builtin().resolve(model);
         ModelSource source = switch (weights == null ? "stored" : weights) {
             case "stored" -> r.source();

@@ -28,6 +28,14 @@ public interface RuntimeProvider {
     /** Whether this runtime can load the model without being named (used when no --runtime is given). */
     boolean accepts(ModelSource source);
 
+    /**
+     * Whether {@code --model} is a name the runtime's server knows (a remote server) rather than a
+     * local file, alias or hub repository; such a name is passed through unresolved.
+     */
+    default boolean modelsByName() {
+        return false;
+    }
+
     /** Loads the model; fails with a {@link org.meltharness.HarnessException} saying why it cannot. */
     Runtime open(RuntimeConfig config);
 }

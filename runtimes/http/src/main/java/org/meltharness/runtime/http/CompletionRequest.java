@@ -1,0 +1,194 @@
+package org.meltharness.runtime.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A validated {@code /v1/completions} or {@code /v1/chat/completions} request: what the server
+ * computes, with OpenAI's defaults filled in. Fields this server does not use (top_p, penalties,
+ * user, ...) are accepted and ignored, as llama.cpp's server and vLLM do.
+ *
+ * @param prompts one or more prompts; each becomes one choice
+ * @param continuationFrom per prompt, the {@code melt_continuation_from} offset in Unicode code
+ *     points where the scored continuation starts, or null to score the whole prompt
+ * @param logprobs how many alternatives to list per token, or null for no log-probs
+ * @param ignoreEos keep generating past the end-of-sequence token (vLLM's and llama-server's field)
+ * @param includeUsage {@code stream_options.include_usage}: a last chunk with token counts
+ * @param chat whether it came in as chat messages (the prompt was rendered by the chat template)
+ */
+record CompletionRequest(
+        String model,
+        List<String> prompts,
+        List<Integer> continuationFrom,
+        int maxTokens,
+        double temperature,
+        long seed,
+        List<String> stop,
+        boolean stream,
+        boolean echo,
+        Integer logprobs,
+        boolean ignoreEos,
+        boolean includeUsage,
+        boolean chat) {
+
+    /** Most alternatives per token listed (vLLM's default limit). */
+    static final int MAX_LOGPROBS = 20;
+
+    boolean scoresPrompt() {
+        return echo && logprobs != null;
+    }
+
+    static CompletionRequest completion(JsonNode body) {
+        JsonNode p = body.get("prompt");
+        List<String> prompts = new ArrayList<>();
+        if (p == null || p.isNull()) throw ApiError.badRequest("prompt", "'prompt' is required");
+        if (p.isTextual()) {
+            prompts.add(p.asText());
+        } else if (p.isArray() && !p.isEmpty() && allText(p)) {
+            p.forEach(e -> prompts.add(e.asText()));
+        } else if (p.isArray() && !p.isEmpty()) {
+            throw ApiError.badRequest("prompt", "'prompt' must be a string or a list of strings; token-id prompts are "
+                    + "not accepted because this server's runtime tokenizes itself");
+        } else {
+            throw ApiError.badRequest("prompt", "'prompt' must be a non-empty string or list of strings");
+        }
+        List<Integer> from = continuationFrom(body.get("melt_continuation_from"), prompts);
+        int maxTokens = integer(body, "max_tokens", 16, 0, Integer.MAX_VALUE);
+        boolean echo = bool(body, "echo", false);
+        Integer logprobs = body.hasNonNull("logprobs")
+                ? integer(body, "logprobs", 0, 0, MAX_LOGPROBS) : null;
+        if (from != null && !echo) {
+            throw ApiError.badRequest("melt_continuation_from", "'melt_continuation_from' needs 'echo': true and "
+                    + "'logprobs' (it says which part of the echoed prompt to score)");
+        }
+        return common(body, prompts, from, maxTokens, echo, logprobs, false);
+    }
+
+    static CompletionRequest chat(JsonNode body, String renderedPrompt) {
+        int maxTokens = body.hasNonNull("max_completion_tokens")
+                ? integer(body, "max_completion_tokens", 16, 1, Integer.MAX_VALUE)
+                : integer(body, "max_tokens", 256, 1, Integer.MAX_VALUE);
+        if (body.hasNonNull("logprobs") && body.get("logprobs").asBoolean(false)) {
+            throw ApiError.badRequest("logprobs", "log-probs of chat completions are not offered; score text with "
+                    + "/v1/completions, 'echo': true and 'logprobs'");
+        }
+        return common(body, List.of(renderedPrompt), null, maxTokens, false, null, true);
+    }
+
+    private static CompletionRequest common(JsonNode body, List<String> prompts, List<Integer> from, int maxTokens,
+            boolean echo, Integer logprobs, boolean chat) {
+        String model = body.hasNonNull("model") ? text(body, "model") : null;
+        double temperature = number(body, "temperature", 1.0, 0, 100);
+        long seed = body.hasNonNull("seed") ? longValue(body, "seed") : 0L;
+        List<String> stop = stop(body.get("stop"));
+        boolean stream = bool(body, "stream", false);
+        int n = integer(body, "n", 1, 1, Integer.MAX_VALUE);
+        if (n != 1) throw ApiError.badRequest("n", "only n = 1 is offered; send the request again for more samples");
+        if (integer(body, "best_of", 1, 1, Integer.MAX_VALUE) != 1) {
+            throw ApiError.badRequest("best_of", "only best_of = 1 is offered");
+        }
+        boolean ignoreEos = bool(body, "ignore_eos", false);
+        JsonNode so = body.get("stream_options");
+        boolean includeUsage = so != null && so.isObject() && so.path("include_usage").asBoolean(false);
+        if (stream && echo && logprobs != null) {
+            throw ApiError.badRequest("stream", "prompt log-probs (echo with logprobs) are not streamed; send "
+                    + "'stream': false");
+        }
+        if (stream && prompts.size() > 1) throw ApiError.badRequest("prompt", "a streamed request takes one prompt");
+        return new CompletionRequest(model, List.copyOf(prompts), from, maxTokens, temperature, seed, stop, stream,
+                echo, logprobs, ignoreEos, includeUsage, chat);
+    }
+
+    private static List<Integer> continuationFrom(JsonNode node, List<String> prompts) {
+        if (node == null || node.isNull()) return null;
+        List<Integer> out = new ArrayList<>();
+        if (node.isIntegralNumber() && prompts.size() == 1) {
+            out.add(node.asInt());
+        } else if (node.isArray() && node.size() == prompts.size()) {
+            for (JsonNode e : node) {
+                if (!e.isIntegralNumber() && !e.isNull()) {
+                    throw ApiError.badRequest("melt_continuation_from", "'melt_continuation_from' holds integers");
+                }
+                out.add(e.isNull() ? null : e.asInt());
+            }
+        } else {
+            throw ApiError.badRequest("melt_continuation_from", "'melt_continuation_from' must be an integer, or a list "
+                    + "with one integer per prompt (" + prompts.size() + ")");
+        }
+        for (int i = 0; i < out.size(); i++) {
+            Integer k = out.get(i);
+            if (k == null) continue;
+            int length = prompts.get(i).codePointCount(0, prompts.get(i).length());
+            if (k < 0 || k >= length) {
+                throw ApiError.badRequest("melt_continuation_from", "'melt_continuation_from' " + k + " of prompt " + i
+                        + " must be at least 0 and below the prompt's length in code points, " + length
+                        + " (the continuation must not be empty)");
+            }
+        }
+        return java.util.Collections.unmodifiableList(out);
+    }
+
+    private static boolean allText(JsonNode array) {
+        for (JsonNode e : array) if (!e.isTextual()) return false;
+        return true;
+    }
+
+    private static List<String> stop(JsonNode node) {
+        if (node == null || node.isNull()) return List.of();
+        if (node.isTextual()) return node.asText().isEmpty() ? List.of() : List.of(node.asText());
+        if (node.isArray() && allText(node)) {
+            List<String> out = new ArrayList<>();
+            node.forEach(e -> {
+                if (!e.asText().isEmpty()) out.add(e.asText());
+            });
+            return List.copyOf(out);
+        }
+        throw ApiError.badRequest("stop", "'stop' must be a string or a list of strings");
+    }
+
+    static String text(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (!v.isTextual()) throw ApiError.badRequest(field, "'" + field + "' must be a string");
+        return v.asText();
+    }
+
+    private static boolean bool(JsonNode body, String field, boolean dflt) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) return dflt;
+        if (!v.isBoolean()) throw ApiError.badRequest(field, "'" + field + "' must be true or false");
+        return v.asBoolean();
+    }
+
+    private static int integer(JsonNode body, String field, int dflt, int min, int max) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) return dflt;
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw ApiError.badRequest(field, "'" + field + "' must be an integer");
+        }
+        int i = v.asInt();
+        if (i < min || i > max) {
+            throw ApiError.badRequest(field, "'" + field + "' must be between " + min + " and " + max + ", not " + i);
+        }
+        return i;
+    }
+
+    private static long longValue(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw ApiError.badRequest(field, "'" + field + "' must be an integer");
+        }
+        return v.asLong();
+    }
+
+    private static double number(JsonNode body, String field, double dflt, double min, double max) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) return dflt;
+        if (!v.isNumber()) throw ApiError.badRequest(field, "'" + field + "' must be a number");
+        double d = v.asDouble();
+        if (!(d >= min && d <= max)) {
+            throw ApiError.badRequest(field, "'" + field + "' must be between " + min + " and " + max + ", not " + d);
+        }
+        return d;
+    }
+}

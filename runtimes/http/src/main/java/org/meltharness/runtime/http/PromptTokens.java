@@ -1,0 +1,121 @@
+package org.meltharness.runtime.http;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.meltharness.tokenize.HfTokenizer;
+
+/**
+ * The served model's tokenizer as the server uses it beside the runtime: token counts (for usage
+ * and the context-length check) and the text of each token with its offset in the prompt (for
+ * {@code logprobs.tokens} and {@code text_offset}). The runtime itself tokenizes what it scores;
+ * this only describes those tokens.
+ *
+ * <p>Needs the model folder's {@code tokenizer.json}; a model without one (a GGUF file) is served
+ * with empty token texts, which the response states.
+ */
+final class PromptTokens implements AutoCloseable {
+    private final HfTokenizer counting;
+    private final HuggingFaceTokenizer spans;
+
+    private PromptTokens(HfTokenizer counting, HuggingFaceTokenizer spans) {
+        this.counting = counting;
+        this.spans = spans;
+    }
+
+    /** The tokenizer of the model folder {@code dir}, if it has one. */
+    static Optional<PromptTokens> of(Path dir) {
+        if (dir == null || !Files.isRegularFile(dir.resolve("tokenizer.json"))) return Optional.empty();
+        HfTokenizer counting = HfTokenizer.load(dir);
+        try {
+            HuggingFaceTokenizer spans = HuggingFaceTokenizer.newInstance(dir.resolve("tokenizer.json"), Map.of(
+                    "addSpecialTokens", "false", "truncation", "false", "padding", "false",
+                    "maxLength", String.valueOf(Integer.MAX_VALUE / 2)));
+            return Optional.of(new PromptTokens(counting, spans));
+        } catch (IOException | RuntimeException e) {
+            counting.close();
+            return Optional.empty();
+        }
+    }
+
+    /** Tokens of {@code text} as the model's tokenizer encodes it, BOS included when it adds one. */
+    int count(String text) {
+        return counting.encode(text).length;
+    }
+
+    /** The token texts and their offsets (in code points), one per token. */
+    record Pieces(String[] texts, int[] offsets) {}
+
+    /**
+     * The last {@code n} tokens of {@code prompt}: a scored continuation is always the tail of the
+     * whole prompt's encoding. Tokens the text encoding lacks (BOS) come first, as empty texts at
+     * offset 0. Each text runs from its token's start to the next token's start, so the texts
+     * concatenate to the prompt's tail.
+     */
+    Pieces tail(String prompt, int n) {
+        Encoding enc = spans.encode(prompt, false, false);
+        CharSpan[] s = enc.getCharTokenSpans();
+        int m = s.length;
+        String[] texts = new String[n];
+        int[] offsets = new int[n];
+        int special = Math.max(0, n - m);
+        for (int i = 0; i < special; i++) {
+            texts[i] = "";
+            offsets[i] = 0;
+        }
+        int firstText = m - (n - special);
+        for (int j = 0; j < n - special; j++) {
+            int t = firstText + j;
+            int start = clamp(s[t] == null ? -1 : s[t].getStart(), prompt);
+            int end = t + 1 < m ? clamp(s[t + 1] == null ? -1 : s[t + 1].getStart(), prompt) : prompt.length();
+            if (start < 0) start = j == 0 ? 0 : toChars(prompt, offsets[special + j - 1]);
+            if (end < start) end = start;
+            texts[special + j] = prompt.substring(start, end);
+            offsets[special + j] = prompt.codePointCount(0, start);
+        }
+        return new Pieces(texts, offsets);
+    }
+
+    /** Every text token of {@code prompt} (special tokens the tokenizer adds are not listed). */
+    Pieces all(String prompt) {
+        return tail(prompt, spans.encode(prompt, false, false).getIds().length);
+    }
+
+    /** Where the prompt's second text token starts (in chars), or the prompt's length if it has one token. */
+    int firstTokenEnd(String prompt) {
+        CharSpan[] s = spans.encode(prompt, false, false).getCharTokenSpans();
+        for (int i = 1; i < s.length; i++) {
+            if (s[i] != null && s[i].getStart() > 0) return Math.min(s[i].getStart(), prompt.length());
+        }
+        return prompt.length();
+    }
+
+    /** The text of one vocabulary entry, for {@code top_logprobs} keys. */
+    String piece(int id) {
+        return spans.decode(new long[] {id}, false);
+    }
+
+    String describe() {
+        return counting.describe();
+    }
+
+    private static int clamp(int index, String s) {
+        if (index < 0) return -1;
+        return Math.min(index, s.length());
+    }
+
+    private static int toChars(String s, int codePoints) {
+        return s.offsetByCodePoints(0, Math.min(codePoints, s.codePointCount(0, s.length())));
+    }
+
+    @Override
+    public void close() {
+        counting.close();
+        spans.close();
+    }
+}
