@@ -1,5 +1,9 @@
 package org.meltharness.runtime;
 
+import static org.meltharness.runtime.LogProbs.argmax;
+import static org.meltharness.runtime.LogProbs.commonPrefix;
+import static org.meltharness.runtime.LogProbs.logSoftmaxAt;
+
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -105,27 +109,5 @@ public final class SharedPrefixScorer {
         int contextTokens = firstScored + 1;
         return new LoglikelihoodResult(sum, greedy[0], tokenLogprobs, contextTokens, cont.length, start, truncated,
                 t1 - t0, t2 - t0);
-    }
-
-    private static int commonPrefix(int[] a, int[] b) {
-        int m = Math.min(a.length, b.length);
-        int mismatch = Arrays.mismatch(a, 0, m, b, 0, m);
-        return mismatch < 0 ? m : mismatch;
-    }
-
-    /** log softmax(logits)[target], in double as lm-eval's scores are compared to. */
-    static double logSoftmaxAt(float[] logits, int target) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) if (v > max) max = v;
-        double sum = 0;
-        for (float v : logits) sum += Math.exp(v - max);
-        return logits[target] - max - Math.log(sum);
-    }
-
-    /** The first index of the largest value, as torch.argmax picks on ties. */
-    static int argmax(float[] logits) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
-        return best;
     }
 }

@@ -18,7 +18,7 @@ final class TokenSampler {
     }
 
     int next(float[] logits) {
-        int best = argmax(logits);
+        int best = LogProbs.argmax(logits);
         if (temperature == 0) return best;
         double max = logits[best];
         double sum = 0;
@@ -37,9 +37,4 @@ final class TokenSampler {
         return lastPossible; // rounding left u at the very top of the range
     }
 
-    static int argmax(float[] logits) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
-        return best;
-    }
 }

@@ -59,7 +59,7 @@ class SharedPrefixScorerTest {
             int[] input = Arrays.copyOf(all, all.length - 1);
             double[] out = new double[cont.length];
             forward(input, 0, ctx.length - 1, (row, logits) ->
-                    out[row - (ctx.length - 1)] = SharedPrefixScorer.logSoftmaxAt(logits, cont[row - (ctx.length - 1)]));
+                    out[row - (ctx.length - 1)] = LogProbs.logSoftmaxAt(logits, cont[row - (ctx.length - 1)]));
             return out;
         }
     }
@@ -100,7 +100,7 @@ class SharedPrefixScorerTest {
         for (int k = 0; k < cont.length; k++) {
             float[][] last = new float[1][];
             model.forward(seq, 0, seq.length - 1, (row, logits) -> last[0] = logits.clone());
-            cont[k] = SharedPrefixScorer.argmax(last[0]);
+            cont[k] = LogProbs.argmax(last[0]);
             seq = Arrays.copyOf(seq, seq.length + 1);
             seq[seq.length - 1] = cont[k];
         }
@@ -136,7 +136,7 @@ class SharedPrefixScorerTest {
     void logSoftmaxInDouble() {
         float[] logits = {1f, 2f, 3f};
         double z = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
-        assertEquals(2 - z, SharedPrefixScorer.logSoftmaxAt(logits, 1), 1e-12);
-        assertEquals(1, SharedPrefixScorer.argmax(new float[] {0f, 5f, 5f}), "first of equal maxima");
+        assertEquals(2 - z, LogProbs.logSoftmaxAt(logits, 1), 1e-12);
+        assertEquals(1, LogProbs.argmax(new float[] {0f, 5f, 5f}), "first of equal maxima");
     }
 }

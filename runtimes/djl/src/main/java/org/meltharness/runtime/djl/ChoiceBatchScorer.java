@@ -1,5 +1,9 @@
 package org.meltharness.runtime.djl;
 
+import static org.meltharness.runtime.LogProbs.argmax;
+import static org.meltharness.runtime.LogProbs.commonPrefix;
+import static org.meltharness.runtime.LogProbs.logSoftmaxAt;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -182,27 +186,5 @@ final class ChoiceBatchScorer {
             nanos[b] = elapsed * batch.get(b).tail().length / rows;
         }
         return nanos;
-    }
-
-    private static int commonPrefix(int[] a, int[] b) {
-        int m = Math.min(a.length, b.length);
-        int mismatch = Arrays.mismatch(a, 0, m, b, 0, m);
-        return mismatch < 0 ? m : mismatch;
-    }
-
-    /** log softmax(logits)[target] in double, as lm-eval's scores are compared to. */
-    static double logSoftmaxAt(float[] logits, int target) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) if (v > max) max = v;
-        double sum = 0;
-        for (float v : logits) sum += Math.exp(v - max);
-        return logits[target] - max - Math.log(sum);
-    }
-
-    /** The first index of the largest value, as torch.argmax picks on ties. */
-    static int argmax(float[] logits) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
-        return best;
     }
 }
