@@ -136,8 +136,12 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    DeviceOptions device;
+
     @Override
     public Integer call() throws InterruptedException {
+        if (device.remote()) return device.dispatch("bench", spec);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String mode = mode();
@@ -237,7 +241,8 @@ final class BenchCommand implements Callable<Integer> {
         measureEnergy(traces, windows, turns, recording, energy, phaseRows);
         for (var u : recording.unavailable().entrySet()) notes.add(u.getKey() + " unavailable: " + u.getValue());
         for (Note n : recording.notes()) notes.add(n.source() + ": " + n.message());
-        notes.add("KV-cache bytes: not reported by the runtime interface");
+        if (manifest.runtime().kvCacheBytesAtWindow() == null) notes.add("KV-cache bytes: not reported by the runtime");
+        else notes.add("KV-cache bytes: the runtime's cache at its full window of " + manifest.runtime().contextLength() + " positions");
 
         BenchSummary summary = summary(store, mode, plan, manifest, turns, energy, runner, verification, notes);
         try {
@@ -386,7 +391,7 @@ final class BenchCommand implements Callable<Integer> {
         RunManifest.Measurements m = manifest.measurements();
         return new BenchSummary(store.runId(), mode, plan.source().requested(), modelLabel(plan), info.runtime(), plan.quant(),
                 info.weightDtype(), info.weightBytes(), measured.size(), turns.size() - measured.size(), BenchStatistics.metrics(turns),
-                BenchStatistics.perPosition(turns), energy, m.peakRssBytes() < 0 ? null : m.peakRssBytes(), m.heapPeakBytes(), null, start,
+                BenchStatistics.perPosition(turns), energy, m.peakRssBytes() < 0 ? null : m.peakRssBytes(), m.heapPeakBytes(), info.kvCacheBytesAtWindow(), start,
                 end, max, runner.overhead(), verification == null ? null : verification.result(turns), notes);
     }
 

@@ -26,7 +26,23 @@ public record ModelInfo(
         int vocabularySize,
         String tokenizer,
         Map<String, Object> details) {
+    /**
+     * The {@code details} key under which a runtime reports its key/value cache's size in bytes when
+     * it holds the whole window (keys and values of every layer), the most it will take.
+     */
+    public static final String KV_CACHE_BYTES_AT_WINDOW = "kvCacheBytesAtWindow";
+
     public ModelInfo {
         details = Map.copyOf(details);
+    }
+
+    /** The key/value cache's bytes at the full window, as the runtime reported it; null if it did not. */
+    public Long kvCacheBytesAtWindow() {
+        return details.get(KV_CACHE_BYTES_AT_WINDOW) instanceof Number n ? n.longValue() : null;
+    }
+
+    /** Bytes of a key/value cache: keys and values of every layer at every position. */
+    public static long kvCacheBytes(int layers, int positions, int kvHeads, int headDim, int bytesPerValue) {
+        return 2L * layers * positions * kvHeads * headDim * bytesPerValue;
     }
 }

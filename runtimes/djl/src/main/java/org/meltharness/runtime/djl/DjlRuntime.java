@@ -125,6 +125,8 @@ final class DjlRuntime implements Runtime {
             details.put("ropeScaling", c.ropeScaling().toString());
             details.put("tiedEmbeddings", c.tiedEmbeddings());
             details.put("scoring", scoring.option);
+            // KvCache grows by doubling up to the window: this is its ceiling, in f32.
+            details.put(ModelInfo.KV_CACHE_BYTES_AT_WINDOW, ModelInfo.kvCacheBytes(c.layers(), window, c.kvHeads(), c.headDim(), 4));
             if (c.slidingWindow() > 0) details.put("slidingWindow", c.slidingWindow());
             ModelInfo info = new ModelInfo("djl", "DJL " + engine.djlVersion() + " / PyTorch " + engine.pytorchVersion(),
                     dir.toString(), c.modelType(), model.parameters(), "f32", model.parameters() * 4, window, c.vocab(),

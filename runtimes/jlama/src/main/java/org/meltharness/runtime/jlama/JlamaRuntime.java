@@ -89,7 +89,7 @@ final class JlamaRuntime implements Runtime {
             int window = Math.min(JlamaLoader.positions(folder), JlamaTokenModel.window(c));
             ModelInfo info = new ModelInfo("jlama", jlamaVersion(), dir.toString(), folder.modelType(),
                     folder.parameters(), plan.quant(), heldBytes(loaded, plan), window, c.vocabularySize,
-                    tokenizer.describe(), details(model, plan, engine, folder, weights, scoring));
+                    tokenizer.describe(), details(model, plan, engine, folder, weights, scoring, window));
             return new JlamaRuntime(model, tokenizer, window, scoring.equals("shared-prefix"), info);
         } catch (RuntimeException e) {
             tokenizer.close();
@@ -149,7 +149,7 @@ final class JlamaRuntime implements Runtime {
     }
 
     private static Map<String, Object> details(AbstractModel model, QuantPlan plan, JlamaEngine.Settings engine,
-            ModelFolder folder, Path weights, String scoring) {
+            ModelFolder folder, Path weights, String scoring, int window) {
         DType activations = JlamaLoader.activationDtype(model);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("workingMemory", "f32");
@@ -157,6 +157,10 @@ final class JlamaRuntime implements Runtime {
         if (plan.q4()) details.put("activationsRequested", plan.workingQuant().name().toLowerCase(Locale.ROOT));
         details.put("threads", engine.threads());
         details.put(SCORING, scoring);
+        // Jlama's KV buffer is paged and grows with use; this is its size at the window, in its f32 working memory.
+        Config c = model.getConfig();
+        details.put(ModelInfo.KV_CACHE_BYTES_AT_WINDOW, ModelInfo.kvCacheBytes(c.numberOfLayers, window,
+                c.isGQA ? c.numberOfKeyValueHeads : c.numberOfHeads, c.headSize, 4));
         details.put("tensorOperations", engine.ops());
         details.put("tensorOperationsName", engine.operations());
         details.put("matrixSplits", JlamaEngine.splits());

@@ -53,6 +53,7 @@ class JlamaRuntimeProviderTest {
             assertEquals("native", info.details().get("tensorOperations"));
             assertEquals(512 + 16, info.details().get("ropeTableRows"), "two extra rows per attention head");
             assertTrue(info.details().get("threads") instanceof Integer);
+            assertEquals(2L * 5 * 512 * 4 * 8 * 4, info.kvCacheBytesAtWindow(), "5 layers x 512 positions x 4 kv heads x 8 x f32, keys and values");
         }
     }
 }
