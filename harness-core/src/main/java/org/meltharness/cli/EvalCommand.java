@@ -107,10 +107,14 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    DeviceOptions device;
+
     private RunStore reference;
 
     @Override
     public Integer call() {
+        if (device.remote()) return device.dispatch("eval", spec);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         TaskCatalog catalog = taskSource.catalog();
