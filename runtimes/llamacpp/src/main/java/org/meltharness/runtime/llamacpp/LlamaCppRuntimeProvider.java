@@ -1,0 +1,61 @@
+package org.meltharness.runtime.llamacpp;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.meltharness.HarnessException;
+import org.meltharness.runtime.ModelSource;
+import org.meltharness.runtime.Runtime;
+import org.meltharness.runtime.RuntimeConfig;
+import org.meltharness.runtime.RuntimeProvider;
+
+/**
+ * The {@code llamacpp} runtime: GGUF files run in-process by llama.cpp b4916 (the native library in
+ * {@code de.kherud:llama:4.2.0}) through FFM bindings. Takes a {@code .gguf} file, a folder of them,
+ * a hub repository of GGUF files, or a Hugging Face Llama-family folder (converted and quantised
+ * into the cache as {@code --quant} asks).
+ */
+public final class LlamaCppRuntimeProvider implements RuntimeProvider {
+    /** Types this runtime runs but does not produce (llama.cpp's imatrix-era and ternary types). */
+    static final List<String> RUN_ONLY = List.of("iq2_xxs", "iq2_xs", "q2_k_s", "iq3_xs", "iq3_xxs", "iq1_s", "iq4_nl",
+            "iq3_s", "iq3_m", "iq2_s", "iq2_m", "iq4_xs", "iq1_m", "tq1_0", "tq2_0");
+    static final List<String> SHORTHANDS = List.of("q8", "q6", "q5", "q4", "q5_k", "q4_k", "q3_k");
+
+    @Override
+    public String name() {
+        return "llamacpp";
+    }
+
+    @Override
+    public String description() {
+        return "llama.cpp b" + LlamaCpp.BUILD + " in-process (FFM): GGUF files, f32 to q2_k; F32 KV cache by default";
+    }
+
+    @Override
+    public List<String> quantizations() {
+        List<String> all = new ArrayList<>(Quantization.labels());
+        all.addAll(SHORTHANDS);
+        all.addAll(RUN_ONLY);
+        return List.copyOf(all);
+    }
+
+    @Override
+    public String defaultQuantization(ModelSource source) {
+        try {
+            return ModelFiles.defaultQuant(source);
+        } catch (HarnessException e) {
+            return "f32"; // opening the model reports the problem properly
+        }
+    }
+
+    @Override
+    public boolean accepts(ModelSource source) {
+        return ModelFiles.accepts(source);
+    }
+
+    @Override
+    public Runtime open(RuntimeConfig config) {
+        EngineOptions options = EngineOptions.parse(config.options(), config.threads());
+        ModelFiles.Resolved r = ModelFiles.resolve(config);
+        return LlamaCppRuntime.open(r.file(), r.given(), r.quant(), options, config.cacheDir(), r.details());
+    }
+}

@@ -1,0 +1,30 @@
+package org.meltharness.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a main class in a fresh JVM on this test's class path, for what one JVM cannot show twice. */
+record ChildJvm(int exitCode, String out, String err, boolean finished) {
+    static ChildJvm run(long timeoutSeconds, List<String> jvmArgs, String mainClass, String... args)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass);
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).start();
+        p.getOutputStream().close();
+        var out = p.getInputStream();
+        var err = p.getErrorStream();
+        boolean finished = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+        if (!finished) p.destroyForcibly().waitFor();
+        return new ChildJvm(finished ? p.exitValue() : -1, new String(out.readAllBytes(), StandardCharsets.UTF_8),
+                new String(err.readAllBytes(), StandardCharsets.UTF_8), finished);
+    }
+}
