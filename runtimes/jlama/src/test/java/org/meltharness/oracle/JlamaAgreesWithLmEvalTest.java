@@ -1,12 +1,6 @@
 package org.meltharness.oracle;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -14,13 +8,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.meltharness.SharedFiles;
-import org.meltharness.runtime.LoglikelihoodRequest;
-import org.meltharness.runtime.LoglikelihoodResult;
 import org.meltharness.runtime.ModelSource;
 import org.meltharness.runtime.Runtime;
 import org.meltharness.runtime.RuntimeConfig;
 import org.meltharness.runtime.jlama.JlamaRuntimeProvider;
-import org.meltharness.task.DocRequests;
 
 /**
  * The Jlama runtime at f32 gives the log-likelihoods lm-evaluation-harness's Hugging Face backend
@@ -54,40 +45,6 @@ class JlamaAgreesWithLmEvalTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("runs")
     void sameLogLikelihoodsAndGreedyFlags(LmEvalOracle.Run run) {
-        List<DocRequests> docs = LmEvalOracle.ourRequests(run);
-        List<LoglikelihoodRequest> requests = new ArrayList<>();
-        for (DocRequests d : docs) {
-            for (DocRequests.Request r : d.requests()) requests.add(new LoglikelihoodRequest(r.context(), r.continuation()));
-        }
-        List<LoglikelihoodResult> results = runtime.loglikelihood(requests);
-        var spec = org.meltharness.task.TaskCatalog.load(List.of()).tasks().get(run.task()).spec();
-        int k = 0;
-        double worst = 0;
-        for (int d = 0; d < docs.size(); d++) {
-            int n = docs.get(d).requests().size();
-            double[] lls = new double[n];
-            boolean[] greedy = new boolean[n];
-            for (int i = 0; i < n; i++) {
-                lls[i] = results.get(k + i).logLikelihood();
-                greedy[i] = results.get(k + i).greedy();
-            }
-            var score = spec.processResults() == null
-                    ? org.meltharness.score.MultipleChoice.score(spec.metricNames(), docs.get(d).choices(), docs.get(d).gold(), lls, greedy)
-                    : org.meltharness.score.ResultProcessors.get(spec.processResults()).process(docs.get(d).doc(), spec.metricNames(), lls, greedy);
-            for (String m : spec.metricNames()) {
-                assertEquals(run.docs().get(d).path("metrics").path(m).asDouble(), score.metrics().get(m), TOLERANCE,
-                        run.name() + " doc " + d + " " + m);
-            }
-            for (JsonNode g : run.docs().get(d).path("requests")) {
-                LoglikelihoodResult r = results.get(k++);
-                double diff = Math.abs(g.path("ll").asDouble() - r.logLikelihood());
-                worst = Math.max(worst, diff);
-                assertTrue(diff < TOLERANCE, run.name() + " doc " + d + ": lm-eval " + g.path("ll").asDouble() + ", jlama "
-                        + r.logLikelihood());
-                assertEquals(g.path("is_greedy").asBoolean(), r.greedy(), run.name() + " doc " + d);
-            }
-        }
-        assertEquals(k, results.size());
-        System.out.printf("%s: %d requests, max |ll difference| %.2e%n", run.name(), k, worst);
+        OracleAgreement.assertAgrees(run, runtime, TOLERANCE, "jlama");
     }
 }

@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import org.meltharness.runtime.Generation;
 import org.meltharness.runtime.GenerationRequest;
+import org.meltharness.runtime.TextStream;
 import org.meltharness.runtime.TokenListener;
 
 /**

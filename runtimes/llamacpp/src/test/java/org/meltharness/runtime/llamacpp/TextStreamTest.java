@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.meltharness.runtime.TextStream;
 
 /**
  * Streaming detokenisation, token by token, gives exactly the text of decoding all tokens at once,
