@@ -42,4 +42,12 @@ public final class ModelOptions {
     void endpoint(String url) {
         runtimeOptions.put("endpoint", url);
     }
+
+    /** Shorthand for {@code --runtime-option kv_type=TYPE}: the key/value cache's type, recorded with the run. */
+    @Option(names = "--kv-type", paramLabel = "TYPE",
+            description = "Key/value cache type where the runtime has a choice (llamacpp: f32 for scoring, the default; "
+                    + "f16 or q8_0 as on devices).")
+    void kvType(String type) {
+        runtimeOptions.put("kv_type", type);
+    }
 }

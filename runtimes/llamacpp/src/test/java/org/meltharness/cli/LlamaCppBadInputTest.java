@@ -71,7 +71,7 @@ class LlamaCppBadInputTest {
     @Test
     void aQuantisedKvCacheOnHeadsOfEightIsRefusedNotAborted() throws Exception {
         // stories260K's heads are 8 wide; llama.cpp b4916 would abort the JVM on a Q8_0 cache of them.
-        assertRefused(eval(f32(), "--runtime-option", "kv_type=q8_0"), 4,
+        assertRefused(eval(f32(), "--kv-type", "q8_0"), 4,
                 "kv_type=q8_0 needs a head size that is a multiple of 32; stories260K-f32.gguf has heads of 8");
     }
 

@@ -78,7 +78,7 @@ class LlamaCppEvalCommandTest {
             JsonNode m = JSON.readTree(onlyRun(q).resolve("manifest.json").toFile());
             assertEquals(q, m.path("model").path("quant").asText());
         }
-        CliRun f16 = CliRun.of(eval(gguf("stories260K-f32.gguf"), "arc_easy", 3, "f16kv", "--runtime-option", "kv_type=f16"));
+        CliRun f16 = CliRun.of(eval(gguf("stories260K-f32.gguf"), "arc_easy", 3, "f16kv", "--kv-type", "f16"));
         assertEquals(0, f16.exitCode(), f16.err());
         JsonNode m = JSON.readTree(onlyRun("f16kv").resolve("manifest.json").toFile());
         assertEquals("f16", m.path("runtime").path("details").path("kvType").asText());
