@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Compare runs with a reference, over the same documents.",
-            "  harness compare --task arc_easy,hellaswag --model MODEL --quant f32,q8,q4 [--reference jlama:f32]",
+            "  harness compare --task arc_easy,hellaswag --model MODEL --quant f32,q4 [--reference djl:f32]",
+            "  harness compare --task arc_easy --model HF_FOLDER --runtime llamacpp --quant f32,q8_0,q4_0",
             "  harness compare RUN_ID RUN_ID ...   (the first is the reference)",
             "Missing runs are made (the reference with --store-topk); finished runs with the same options are reused."})
 final class CompareCommand implements Callable<Integer> {
