@@ -1,30 +1,21 @@
 package org.meltharness.report;
 
-import java.awt.Color;
-import java.awt.Rectangle;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jfree.chart.ChartUtils;
-import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
-import org.jfree.svg.SVGGraphics2D;
 import org.meltharness.bench.BenchStatistics.PositionSummary;
 import org.meltharness.bench.MeanSd;
 import org.meltharness.bench.TurnRecord;
 import org.meltharness.measure.Quantity;
 import org.meltharness.measure.Recording;
 import org.meltharness.measure.TimeSeries;
-import org.meltharness.results.AtomicFiles;
 
 /**
  * A bench run's plots as PNG and SVG, drawn as {@link Plots} draws the accuracy charts: per-turn
@@ -103,24 +94,7 @@ public final class BenchPlots {
         x.setAutoRangeIncludesZero(false);
         NumberAxis y = new NumberAxis(yLabel);
         y.setAutoRangeIncludesZero(false);
-        XYPlot plot = new XYPlot(data, x, y, renderer);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setDomainGridlinePaint(new Color(220, 220, 220));
-        plot.setRangeGridlinePaint(new Color(220, 220, 220));
-        JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, data.getSeriesCount() > 1);
-        chart.setBackgroundPaint(Color.WHITE);
-        Path png = base.resolveSibling(base.getFileName() + ".png");
-        Path svg = base.resolveSibling(base.getFileName() + ".svg");
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            ChartUtils.writeChartAsPNG(bytes, chart, WIDTH, HEIGHT);
-            AtomicFiles.write(png, bytes.toByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        SVGGraphics2D g = new SVGGraphics2D(WIDTH, HEIGHT);
-        chart.draw(g, new Rectangle(0, 0, WIDTH, HEIGHT));
-        AtomicFiles.write(svg, g.getSVGDocument());
-        return List.of(png, svg);
+        XYPlot plot = ChartFiles.plot(data, x, y, renderer);
+        return ChartFiles.write(ChartFiles.chart(title, plot, data.getSeriesCount() > 1), base, WIDTH, HEIGHT);
     }
 }

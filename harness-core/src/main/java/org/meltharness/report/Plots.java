@@ -3,10 +3,6 @@ package org.meltharness.report;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.Rectangle;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
@@ -24,8 +19,6 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
-import org.jfree.svg.SVGGraphics2D;
-import org.meltharness.results.AtomicFiles;
 
 /**
  * Accuracy against cost (model bytes, milliseconds per document), one series per model with its
@@ -107,26 +100,9 @@ public final class Plots {
         // Scores that barely differ would otherwise get a range of 1e-9 and unreadable ticks.
         yAxis.setAutoRangeMinimumSize(0.05);
         yAxis.setNumberFormatOverride(new java.text.DecimalFormat("0.000"));
-        XYPlot plot = new XYPlot(data, xAxis, yAxis, renderer);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setDomainGridlinePaint(new Color(220, 220, 220));
-        plot.setRangeGridlinePaint(new Color(220, 220, 220));
-        JFreeChart chart = new JFreeChart(task + ": " + metric + " against " + xLabel, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
-        chart.setBackgroundPaint(Color.WHITE);
-
-        Path png = base.resolveSibling(base.getFileName() + ".png");
-        Path svg = base.resolveSibling(base.getFileName() + ".svg");
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            ChartUtils.writeChartAsPNG(bytes, chart, WIDTH, HEIGHT);
-            AtomicFiles.write(png, bytes.toByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        SVGGraphics2D g = new SVGGraphics2D(WIDTH, HEIGHT);
-        chart.draw(g, new Rectangle(0, 0, WIDTH, HEIGHT));
-        AtomicFiles.write(svg, g.getSVGDocument());
-        return List.of(png, svg);
+        XYPlot plot = ChartFiles.plot(data, xAxis, yAxis, renderer);
+        JFreeChart chart = ChartFiles.chart(task + ": " + metric + " against " + xLabel, plot, true);
+        return ChartFiles.write(chart, base, WIDTH, HEIGHT);
     }
 
     /** The points no other point beats on both axes (cheaper or equal and more accurate), cheapest first. */
