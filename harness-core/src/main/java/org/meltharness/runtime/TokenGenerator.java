@@ -2,10 +2,6 @@ package org.meltharness.runtime;
 
 import java.util.Arrays;
 import java.util.Set;
-import org.meltharness.runtime.Generation;
-import org.meltharness.runtime.GenerationRequest;
-import org.meltharness.runtime.TokenListener;
-import org.meltharness.runtime.TokenModel;
 import org.meltharness.tokenize.TextTokenizer;
 
 /**
@@ -32,33 +28,17 @@ public record TokenGenerator(TextTokenizer tokenizer, int bos, Set<Integer> eos)
         long prefillNanos = System.nanoTime() - t0;
 
         TokenSampler sampler = new TokenSampler(request.temperature(), request.seed());
-        TextStream stream = new TextStream(tokenizer, request.stop());
-        int[] tokens = new int[Math.min(request.maxTokens(), window) + 1];
-        long[] nanos = new long[tokens.length];
-        int n = 0;
-        Generation.FinishReason finish = null;
-        while (finish == null) {
-            int next = sampler.next(logits);
-            tokens[n] = next;
-            nanos[n] = System.nanoTime() - t0;
-            n++;
-            String delta;
-            if (request.stopAtEos() && eos.contains(next)) {
-                finish = Generation.FinishReason.END_OF_SEQUENCE;
-                delta = "";
-            } else {
-                delta = stream.add(next);
-                if (stream.stopped()) finish = Generation.FinishReason.STOP_STRING;
-                else if (n == request.maxTokens()) finish = Generation.FinishReason.MAX_TOKENS;
-                // The token just drawn would run at position prompt + n - 1; the window ends before it.
-                else if (prompt.length + n - 1 >= window) finish = Generation.FinishReason.CONTEXT_FULL;
+        DecodeLoop.Decoder decoder = new DecodeLoop.Decoder() {
+            @Override
+            public int draw() {
+                return sampler.next(logits);
             }
-            if (finish != null) delta += stream.flush();
-            listener.onToken(next, delta);
-            if (finish == null) model.forward(new int[] {next}, prompt.length + n - 1, 0, sink);
-        }
-        long total = System.nanoTime() - t0;
-        return new Generation(stream.text(), Arrays.copyOf(tokens, n), Arrays.copyOf(nanos, n), prompt.length,
-                prefillNanos, total, finish);
+
+            @Override
+            public void feed(int token, int position) {
+                model.forward(new int[] {token}, position, 0, sink);
+            }
+        };
+        return new DecodeLoop(tokenizer, eos::contains, window).run(request, prompt.length, t0, prefillNanos, decoder, listener);
     }
 }

@@ -9,9 +9,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import org.meltharness.runtime.DecodeLoop;
 import org.meltharness.runtime.Generation;
 import org.meltharness.runtime.GenerationRequest;
-import org.meltharness.runtime.TextStream;
 import org.meltharness.runtime.TokenListener;
 
 /**
@@ -60,38 +60,25 @@ final class Generator {
             }
             long prefillNanos = System.nanoTime() - t0;
 
-            TextStream stream = new TextStream(tokenizer, request.stop());
-            int[] tokens = new int[Math.min(request.maxTokens(), window) + 1];
-            long[] nanos = new long[tokens.length];
-            int n = 0;
-            Generation.FinishReason finish = null;
-            while (finish == null) {
-                int next = draw(lib, ctx, sampler, candidates, array, vocab);
-                tokens[n] = next;
-                nanos[n] = System.nanoTime() - t0;
-                n++;
-                String delta;
-                if (request.stopAtEos() && model.isEndOfGeneration(next)) {
-                    finish = Generation.FinishReason.END_OF_SEQUENCE;
-                    delta = "";
-                } else {
-                    delta = stream.add(next);
-                    if (stream.stopped()) finish = Generation.FinishReason.STOP_STRING;
-                    else if (n == request.maxTokens()) finish = Generation.FinishReason.MAX_TOKENS;
-                    // The token just drawn would run at position prompt + n - 1; the window ends before it.
-                    else if (prompt.length + n - 1 >= window) finish = Generation.FinishReason.CONTEXT_FULL;
+            DecodeLoop.Decoder decoder = new DecodeLoop.Decoder() {
+                @Override
+                public int draw() {
+                    try {
+                        return Generator.draw(lib, ctx, sampler, candidates, array, vocab);
+                    } catch (Throwable t) {
+                        throw LlamaCpp.rethrow(t);
+                    }
                 }
-                if (finish != null) delta += stream.flush();
-                listener.onToken(next, delta);
-                if (finish == null) {
+
+                @Override
+                public void feed(int token, int position) {
                     batch.clear();
-                    batch.add(next, prompt.length + n - 1, 0, 1, true);
+                    batch.add(token, position, 0, 1, true);
                     ctx.decode();
                 }
-            }
-            long total = System.nanoTime() - t0;
-            return new Generation(stream.text(), Arrays.copyOf(tokens, n), Arrays.copyOf(nanos, n), prompt.length,
-                    prefillNanos, total, finish);
+            };
+            return new DecodeLoop(tokenizer, model::isEndOfGeneration, window)
+                    .run(request, prompt.length, t0, prefillNanos, decoder, listener);
         } catch (Throwable t) {
             throw LlamaCpp.rethrow(t);
         } finally {
