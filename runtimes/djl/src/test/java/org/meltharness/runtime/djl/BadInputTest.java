@@ -17,6 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
+import org.meltharness.ModelFolders;
 import org.meltharness.HarnessException;
 import org.meltharness.SharedFiles;
 import org.meltharness.model.SafetensorsWriter;
@@ -39,7 +40,7 @@ class BadInputTest {
 
     @Test
     void folderWithoutWeights() throws IOException {
-        Path dir = DjlTestModels.copySideFiles(hf(), tmp.resolve("m"), c -> {});
+        Path dir = ModelFolders.copySideFiles(hf(), tmp.resolve("m"), c -> {});
         fails(HarnessException.BAD_DATA, "no *.safetensors weights in " + dir, () -> open(dir));
         Files.copy(hf().resolve("model.safetensors"), dir.resolve("weights.safetensors"));
         fails(HarnessException.BAD_DATA, "djl loads model.safetensors or the shards model.safetensors.index.json lists",
@@ -63,7 +64,7 @@ class BadInputTest {
 
     @Test
     void dtypesTheEngineCannotRun() throws IOException {
-        Path dir = DjlTestModels.copySideFiles(hf(), tmp.resolve("i8"), c -> {});
+        Path dir = ModelFolders.copySideFiles(hf(), tmp.resolve("i8"), c -> {});
         SafetensorsWriter.write(dir.resolve("model.safetensors"), List.of(new SafetensorsWriter.Entry(
                 "model.embed_tokens.weight", "I8", new long[] {512, 64}, 512 * 64,
                 out -> SafetensorsWriter.writeFully(out, java.nio.ByteBuffer.allocate(512 * 64)))));
@@ -75,7 +76,7 @@ class BadInputTest {
 
     @Test
     void tokenizerThatDoesNotParse() throws IOException {
-        Path dir = DjlTestModels.copySideFiles(hf(), tmp.resolve("m"), c -> {});
+        Path dir = ModelFolders.copySideFiles(hf(), tmp.resolve("m"), c -> {});
         Files.copy(hf().resolve("model.safetensors"), dir.resolve("model.safetensors"));
         Files.writeString(dir.resolve("tokenizer.json"), "{ not json");
         fails(HarnessException.BAD_DATA, "cannot read tokenizer " + dir.resolve("tokenizer.json"), () -> open(dir));
@@ -85,29 +86,29 @@ class BadInputTest {
 
     @Test
     void truncatedWeightsMissingTensorsAndWrongShapes() throws IOException {
-        Path dir = DjlTestModels.copySideFiles(hf(), tmp.resolve("m"), c -> {});
+        Path dir = ModelFolders.copySideFiles(hf(), tmp.resolve("m"), c -> {});
         byte[] whole = Files.readAllBytes(hf().resolve("model.safetensors"));
         Files.write(dir.resolve("model.safetensors"), Arrays.copyOf(whole, whole.length / 2));
         fails(HarnessException.BAD_DATA, "is truncated: tensor", () -> open(dir));
 
-        Path untied = DjlTestModels.copySideFiles(hf(), tmp.resolve("u"), c -> c.put("tie_word_embeddings", false));
+        Path untied = ModelFolders.copySideFiles(hf(), tmp.resolve("u"), c -> c.put("tie_word_embeddings", false));
         Files.copy(hf().resolve("model.safetensors"), untied.resolve("model.safetensors"));
         fails(HarnessException.BAD_DATA, "lack tensor lm_head.weight", () -> open(untied));
 
-        Path wide = DjlTestModels.copySideFiles(hf(), tmp.resolve("w"), c -> c.put("intermediate_size", 192));
+        Path wide = ModelFolders.copySideFiles(hf(), tmp.resolve("w"), c -> c.put("intermediate_size", 192));
         Files.copy(hf().resolve("model.safetensors"), wide.resolve("model.safetensors"));
         fails(HarnessException.BAD_DATA, "has shape [172, 64] but config.json implies [192, 64]", () -> open(wide));
     }
 
     @Test
     void architecturesAndSettingsOutsideTheFamily() {
-        Path gpt2 = DjlTestModels.copySideFiles(hf(), tmp.resolve("g"), c -> c.put("model_type", "gpt2"));
+        Path gpt2 = ModelFolders.copySideFiles(hf(), tmp.resolve("g"), c -> c.put("model_type", "gpt2"));
         fails(HarnessException.UNSUPPORTED_MODEL, "djl runs Llama-family decoders (model_type llama, mistral, qwen2), "
                 + "not 'gpt2'", () -> open(gpt2));
-        Path yarn = DjlTestModels.copySideFiles(hf(), tmp.resolve("y"),
+        Path yarn = ModelFolders.copySideFiles(hf(), tmp.resolve("y"),
                 c -> c.putObject("rope_scaling").put("rope_type", "yarn").put("factor", 4.0));
         fails(HarnessException.UNSUPPORTED_MODEL, "not 'yarn'", () -> open(yarn));
-        Path gelu = DjlTestModels.copySideFiles(hf(), tmp.resolve("a"), c -> c.put("hidden_act", "gelu"));
+        Path gelu = ModelFolders.copySideFiles(hf(), tmp.resolve("a"), c -> c.put("hidden_act", "gelu"));
         fails(HarnessException.UNSUPPORTED_MODEL, "hidden_act gelu", () -> open(gelu));
     }
 

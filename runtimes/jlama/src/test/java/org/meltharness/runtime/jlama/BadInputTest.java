@@ -17,6 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
+import org.meltharness.ModelFolders;
 import org.meltharness.HarnessException;
 import org.meltharness.SharedFiles;
 import org.meltharness.runtime.ModelSource;
@@ -47,13 +48,13 @@ class BadInputTest {
 
     @Test
     void noSafetensors() {
-        Path dir = TestModels.copySideFiles(TestModels.pad192(), tmp.resolve("m"), c -> {});
+        Path dir = ModelFolders.copySideFiles(TestModels.pad192(), tmp.resolve("m"), c -> {});
         fails(HarnessException.BAD_DATA, "no *.safetensors weights in " + dir, () -> open(dir, null));
     }
 
     @Test
     void safetensorsUnderAnotherName() throws IOException {
-        Path dir = TestModels.copySideFiles(TestModels.pad192(), tmp.resolve("m"), c -> {});
+        Path dir = ModelFolders.copySideFiles(TestModels.pad192(), tmp.resolve("m"), c -> {});
         Files.copy(TestModels.pad192().resolve("model.safetensors"), dir.resolve("weights.safetensors"));
         fails(HarnessException.BAD_DATA, "jlama loads model.safetensors or model.safetensors.index.json",
                 () -> open(dir, null));
@@ -61,7 +62,7 @@ class BadInputTest {
 
     @Test
     void truncatedSafetensors() throws IOException {
-        Path dir = TestModels.copySideFiles(TestModels.pad192(), tmp.resolve("m"), c -> {});
+        Path dir = ModelFolders.copySideFiles(TestModels.pad192(), tmp.resolve("m"), c -> {});
         byte[] whole = Files.readAllBytes(TestModels.pad192().resolve("model.safetensors"));
         Files.write(dir.resolve("model.safetensors"), Arrays.copyOf(whole, whole.length / 2));
         fails(HarnessException.BAD_DATA, "is truncated: tensor", () -> open(dir, null));
@@ -73,13 +74,13 @@ class BadInputTest {
 
     @Test
     void unsupportedArchitectures() {
-        Path stablelm = TestModels.copySideFiles(TestModels.pad192(), tmp.resolve("s"), c -> c.put("model_type", "stablelm"));
+        Path stablelm = ModelFolders.copySideFiles(TestModels.pad192(), tmp.resolve("s"), c -> c.put("model_type", "stablelm"));
         String list = "it runs llama, mistral, mixtral, qwen2, gemma, gemma2, granite, gpt2";
         fails(HarnessException.UNSUPPORTED_MODEL, "jlama 0.8.4 cannot run model_type 'stablelm'; " + list,
                 () -> open(stablelm, null));
-        Path bert = TestModels.copySideFiles(TestModels.pad192(), tmp.resolve("b"), c -> c.put("model_type", "bert"));
+        Path bert = ModelFolders.copySideFiles(TestModels.pad192(), tmp.resolve("b"), c -> c.put("model_type", "bert"));
         fails(HarnessException.UNSUPPORTED_MODEL, "'bert' (an encoder", () -> open(bert, null));
-        Path none = TestModels.copySideFiles(TestModels.pad192(), tmp.resolve("n"), c -> c.remove("model_type"));
+        Path none = ModelFolders.copySideFiles(TestModels.pad192(), tmp.resolve("n"), c -> c.remove("model_type"));
         fails(HarnessException.BAD_DATA, "has no model_type", () -> open(none, null));
     }
 

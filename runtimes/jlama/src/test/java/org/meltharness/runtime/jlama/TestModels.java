@@ -1,8 +1,8 @@
 package org.meltharness.runtime.jlama;
 
+import org.meltharness.ModelFolders;
 import org.meltharness.model.SafetensorsHeader;
 import org.meltharness.model.SafetensorsWriter;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +23,6 @@ import org.meltharness.runtime.RuntimeConfig;
 
 /** The real stories260K folders, and variants of them written into temporary folders for one test. */
 final class TestModels {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private TestModels() {}
 
@@ -51,31 +50,9 @@ final class TestModels {
         return (JlamaRuntime) new JlamaRuntimeProvider().open(config(model, quant, cache));
     }
 
-    /** Copies the small files of a model folder (not its weights), then edits config.json. */
-    static Path copySideFiles(Path from, Path to, Consumer<ObjectNode> configEdit) {
-        try {
-            Files.createDirectories(to);
-            try (var s = Files.list(from)) {
-                for (Path p : s.toList()) {
-                    if (!p.getFileName().toString().endsWith(".safetensors")) {
-                        Path target = to.resolve(p.getFileName());
-                        Files.copy(p, target);
-                        target.toFile().setWritable(true);
-                    }
-                }
-            }
-            ObjectNode config = (ObjectNode) JSON.readTree(to.resolve("config.json").toFile());
-            configEdit.accept(config);
-            JSON.writeValue(to.resolve("config.json").toFile(), config);
-            return to;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** A full copy of a model folder with config.json edited. */
     static Path copy(Path from, Path to, Consumer<ObjectNode> configEdit) {
-        copySideFiles(from, to, configEdit);
+        ModelFolders.copySideFiles(from, to, configEdit);
         try {
             Files.copy(from.resolve("model.safetensors"), to.resolve("model.safetensors"));
         } catch (IOException e) {
@@ -125,7 +102,7 @@ final class TestModels {
 
     /** stories260K/hf-pad192 with its weights stored as BF16 and config.json saying so. */
     static Path bf16Copy(Path to) {
-        copySideFiles(pad192(), to, c -> c.put("torch_dtype", "bfloat16"));
+        ModelFolders.copySideFiles(pad192(), to, c -> c.put("torch_dtype", "bfloat16"));
         Map<String, long[]> shapes = new LinkedHashMap<>();
         write(to.resolve("model.safetensors"), readF32(pad192(), shapes), shapes, true);
         return to;
@@ -136,7 +113,7 @@ final class TestModels {
      * logits of token 512 + i must equal those of token i exactly.
      */
     static Path paddedVocabulary(Path to, int extra) {
-        copySideFiles(pad192(), to, c -> c.put("vocab_size", c.get("vocab_size").asInt() + extra));
+        ModelFolders.copySideFiles(pad192(), to, c -> c.put("vocab_size", c.get("vocab_size").asInt() + extra));
         Map<String, long[]> shapes = new LinkedHashMap<>();
         Map<String, float[]> tensors = readF32(pad192(), shapes);
         long[] shape = shapes.get("model.embed_tokens.weight");
