@@ -1,6 +1,7 @@
 package org.meltharness.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -59,6 +60,9 @@ class LlamaCppEvalCommandTest {
         JsonNode d = info.path("details");
         assertEquals(47, d.path("tensorTypes").path("f32").asInt(), d.toString());
         assertEquals("f32", d.path("kvType").asText());
+        // b4916's flash attention has no F32 key path: it asserts "fattn: unsupported K-type" and
+        // aborts the JVM, so an F32 (or F16) cache never turns it on.
+        assertFalse(d.path("flashAttention").asBoolean(true), d.toString());
         // 5 layers, 4 KV heads of 8, keys and values in f32, at the 512-token window.
         assertEquals(org.meltharness.runtime.ModelInfo.kvCacheBytes(5, 512, 4, 8, 4),
                 d.path("kvCacheBytesAtWindow").asLong(), d.toString());
@@ -82,6 +86,7 @@ class LlamaCppEvalCommandTest {
         assertEquals(0, f16.exitCode(), f16.err());
         JsonNode m = JSON.readTree(onlyRun("f16kv").resolve("manifest.json").toFile());
         assertEquals("f16", m.path("runtime").path("details").path("kvType").asText());
+        assertFalse(m.path("runtime").path("details").path("flashAttention").asBoolean(true));
         assertTrue(m.toString().contains("kv_type"), "the option is recorded with the run");
     }
 

@@ -39,6 +39,9 @@ final class BatchScorer {
     private final int roundTokens;
     private final float[] logits;
     private int[] resident = new int[0];
+    private long decodes;
+    private long computedRows;
+    private long scoredRows;
 
     /**
      * @param window lm-eval's {@code max_length}: the longest input run for one request
@@ -65,6 +68,14 @@ final class BatchScorer {
     void reset() {
         ctx.clearCache();
         resident = new int[0];
+    }
+
+    /**
+     * Work done since this scorer was made: {@code llama_decode} calls, rows computed, and rows whose
+     * logits were read (each one a full output-head product), for a benchmark's FLOP count.
+     */
+    long[] work() {
+        return new long[] {decodes, computedRows, scoredRows};
     }
 
     /** Tokens of the prefix kept in the cache now. */
@@ -279,11 +290,14 @@ final class BatchScorer {
                 }
                 long t0 = System.nanoTime();
                 ctx.decode();
+                decodes++;
+                computedRows += next - from;
                 double perToken = (System.nanoTime() - t0) / (double) (next - from);
                 for (int i = from; i < next; i++) nodeNanos[i] = perToken;
                 for (int row = 0; row < batch.size(); row++) {
                     int node = rowNode[row];
                     if (!output[node]) continue;
+                    scoredRows++;
                     long s0 = System.nanoTime();
                     ctx.logits(row, logits);
                     double max = Double.NEGATIVE_INFINITY;

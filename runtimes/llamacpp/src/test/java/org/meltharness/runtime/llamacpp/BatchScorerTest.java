@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,6 +18,8 @@ import org.meltharness.oracle.LmEvalOracle;
 import org.meltharness.runtime.LoglikelihoodRequest;
 import org.meltharness.runtime.LoglikelihoodResult;
 import org.meltharness.task.DocRequests;
+import org.meltharness.tokenize.PairEncoder;
+import org.meltharness.tokenize.TokenizedPair;
 
 /**
  * Sharing prefixes and packing many sequences into one {@code llama_decode} give the values of
@@ -78,11 +83,30 @@ class BatchScorerTest {
     @Test
     void oneCallWithSharedPrefixesEqualsEachAlone() {
         try (LlamaCppRuntime rt = TestModels.open(TestModels.f32(), cache)) {
+            long[] before = rt.scorer().work();
             List<LoglikelihoodResult> results = rt.loglikelihood(requests);
+            long[] work = rt.scorer().work();
             assertSameAsAlone(results, "default settings");
             int reused = results.stream().mapToInt(LoglikelihoodResult::reusedTokens).sum();
             int total = results.stream().mapToInt(r -> r.contextTokens() + r.continuationTokens() - 1).sum();
             assertTrue(reused > total / 2, "choices share their context: " + reused + " of " + total + " tokens reused");
+            assertEquals(total - reused, work[1] - before[1], "rows computed = input tokens not reused");
+            // The output head runs once per distinct scored prefix (the last context token of a
+            // document's choices is one row for all of them), but for a document whose choices fall
+            // into two rounds: the later round computes that row again, as the resident prefix keeps
+            // no logits (here 10 of 823 rows).
+            Set<List<Integer>> scoredPrefixes = new HashSet<>();
+            for (LoglikelihoodRequest r : requests) {
+                TokenizedPair pair = PairEncoder.encode(rt.tokenizer(), r.context(), r.continuation());
+                List<Integer> full = IntStream.concat(IntStream.of(pair.context()), IntStream.of(pair.continuation()))
+                        .boxed().toList();
+                for (int end = pair.context().length; end < full.size(); end++) scoredPrefixes.add(full.subList(0, end));
+            }
+            int continuationTokens = results.stream().mapToInt(LoglikelihoodResult::continuationTokens).sum();
+            long scored = work[2] - before[2];
+            assertTrue(scored >= scoredPrefixes.size() && scored <= scoredPrefixes.size() * 1.05,
+                    scored + " rows scored for " + scoredPrefixes.size() + " distinct prefixes");
+            assertTrue(scored < continuationTokens, scored + " rows scored for " + continuationTokens + " tokens");
             LoglikelihoodResult twin = results.getLast();
             assertEquals(twin.contextTokens() + twin.continuationTokens() - 1, twin.reusedTokens(),
                     "a duplicate computes nothing of its own");
