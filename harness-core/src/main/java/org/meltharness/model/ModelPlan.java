@@ -35,7 +35,11 @@ public record ModelPlan(RuntimeProvider provider, ModelSource source, String qua
         if (runtime != null) {
             RuntimeProvider named = Runtimes.select(runtime, null);
             if (named.modelsByName()) {
-                // The server resolves the name; nothing local to look up or to randomise.
+                // The server resolves the name and holds the weights: nothing local to look up or to randomise.
+                if ("random".equals(weights)) {
+                    throw HarnessException.usage("--weights random cannot apply to --runtime " + runtime
+                            + ": the server holds the weights (start it with --weights random instead)");
+                }
                 ModelSource remote = new ModelSource(model, null, Map.of(), "main", null);
                 return new ModelPlan(named, remote, Runtimes.quant(named, remote, quant, null));
             }

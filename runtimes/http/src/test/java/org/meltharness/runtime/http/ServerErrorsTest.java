@@ -106,6 +106,10 @@ class ServerErrorsTest {
         assertTrue(help.out().contains("--api-key-env") && help.out().contains("--queue"), help.out());
         Served.Run bad = Served.cli("serve", "--model", Served.model(), "--runtime", "http");
         assertEquals(2, bad.exitCode(), bad.err());
+        Served.Run random = Served.cli("eval", "--runtime", "http", "--endpoint", server.baseUrl(), "--model", "m",
+                "--weights", "random", "--task", "arc_easy", "--limit", "1");
+        assertEquals(2, random.exitCode(), random.err());
+        assertTrue(random.err().contains("--weights random cannot apply to --runtime http"), random.err());
     }
 
     @Test
