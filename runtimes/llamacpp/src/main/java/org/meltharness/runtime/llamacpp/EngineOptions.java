@@ -32,10 +32,13 @@ record EngineOptions(GgmlType kvType, int cells, int batch, int ubatch, int seqs
             case "q8_0" -> GgmlType.Q8_0;
             default -> throw HarnessException.usage("--runtime-option kv_type is f32, f16 or q8_0, not " + kv);
         };
-        // 256 rather than llama.cpp's 512: attention runs over every cell in use, the other
-        // requests' cells masked, so smaller rounds cost less (200 arc_easy items on the smollm2-135m
-        // shape, one thread: 11% faster than 512, and no slower than 128).
-        int batch = positive(options, "batch", 256);
+        // 128 rather than llama.cpp's 512: a scoring round's attention runs over every cell in use,
+        // the other requests' cells masked, so smaller rounds cost less, down to where re-streaming
+        // the weights for each decode catches up. On the smollm2-135m shape, two threads, in
+        // alternating runs: 200 arc_easy items 1-2% (F32) and 5% (Q4_0) faster than 256 and 10-20%
+        // faster than 512, 60 HellaSwag items 4-10% faster than 256, 64 no better than 128; a
+        // 512-token prompt prefills no slower (docs/PERFORMANCE.md).
+        int batch = positive(options, "batch", 128);
         int seqs = positive(options, "seqs", 64);
         if (seqs < 2) throw HarnessException.usage("--runtime-option seqs must be at least 2 (one holds the shared prefix)");
         return new EngineOptions(kvType, positive(options, "ctx", 2048), batch, positive(options, "ubatch", batch),
