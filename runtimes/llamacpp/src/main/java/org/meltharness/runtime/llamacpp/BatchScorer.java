@@ -74,8 +74,14 @@ final class BatchScorer {
      * Work done since this scorer was made: {@code llama_decode} calls, rows computed, and rows whose
      * logits were read (each one a full output-head product), for a benchmark's FLOP count.
      */
-    long[] work() {
-        return new long[] {decodes, computedRows, scoredRows};
+    record Work(long decodes, long computedRows, long scoredRows) {
+        Work since(Work before) {
+            return new Work(decodes - before.decodes, computedRows - before.computedRows, scoredRows - before.scoredRows);
+        }
+    }
+
+    Work work() {
+        return new Work(decodes, computedRows, scoredRows);
     }
 
     /** Tokens of the prefix kept in the cache now. */

@@ -87,7 +87,7 @@ public final class LlamaCppBench {
                 Path.of(System.getProperty("java.io.tmpdir"), "melt-bench-cache"), true, options))) {
             double load = (System.nanoTime() - t0) / 1e9;
             run(rt, docs.subList(items, items + 2)); // warm-up on two documents not measured
-            long[] before = rt.scorer().work();
+            BatchScorer.Work before = rt.scorer().work();
             long t1 = System.nanoTime();
             long[] counts = run(rt, docs.subList(0, items));
             double seconds = (System.nanoTime() - t1) / 1e9;
@@ -96,9 +96,9 @@ public final class LlamaCppBench {
                     gguf.getFileName(), task, items, seconds, items / seconds, counts[0], counts[1], counts[2],
                     100.0 * counts[2] / counts[1], counts[2] / seconds, load, rt.info().details().get("threads"),
                     Memory.peakResidentBytes() >> 20);
-            long[] work = rt.scorer().work();
+            BatchScorer.Work work = rt.scorer().work().since(before);
             System.out.printf(Locale.ROOT, "  %d llama_decode calls, %d rows computed, %d rows scored (output head)%n",
-                    work[0] - before[0], work[1] - before[1], work[2] - before[2]);
+                    work.decodes(), work.computedRows(), work.scoredRows());
         }
     }
 
