@@ -41,7 +41,7 @@ public final class TaskPreparer {
             boolean same = poolSplit.equals(spec.evalSplit());
             pool = same ? eval : data.load(spec.datasetPath(), spec.datasetName(), poolSplit);
             List<Map<String, Object>> poolDocs = same ? docs : process(spec, pool.docs());
-            sampler = new FewshotSampler(poolDocs, spec.fewshotConfig().sampler(), same, seed);
+            sampler = new FewshotSampler(poolDocs, spec.fewshotConfig().sampler(), spec.fewshotDrawsExtra(), seed);
         }
         var requests = new RequestBuilder(spec).build(docs, limit, k, sampler);
         var processor = spec.processResults() == null ? null : ResultProcessors.get(spec.processResults());

@@ -5,39 +5,35 @@ import java.util.Map;
 
 /**
  * Draws few-shot examples as lm-evaluation-harness's samplers do: {@code default} takes
- * {@code Random(seed).sample(pool, k)} from one generator shared by all documents in order (one
- * extra example drawn and the evaluated document removed when the pool is the evaluated split);
- * {@code first_n} takes the first k.
+ * {@code Random(seed).sample(pool, n)} from one generator shared by all documents in order,
+ * {@code first_n} the first n; then, like lm-eval's {@code get_context}, drops any example equal to
+ * the evaluated document and keeps the first k. n is k + 1 when the task's {@code fewshot_split}
+ * equals its {@code test_split} as written (both unset counts: HellaSwag, PIQA, Winogrande), else k,
+ * whichever split the pool really is; the extra draw moves the generator, so every later prompt
+ * depends on it.
  */
 public final class FewshotSampler {
     private final List<Map<String, Object>> pool;
     private final boolean firstN;
-    private final boolean poolIsEvalSplit;
+    private final boolean drawExtra;
     private final PyRandom random;
 
-    public FewshotSampler(List<Map<String, Object>> pool, String sampler, boolean poolIsEvalSplit, long seed) {
+    /**
+     * @param drawExtra lm-eval's {@code fewshot_split == test_split}, on the task file's values
+     */
+    public FewshotSampler(List<Map<String, Object>> pool, String sampler, boolean drawExtra, long seed) {
         this.pool = List.copyOf(pool);
         this.firstN = sampler.equals("first_n");
-        this.poolIsEvalSplit = poolIsEvalSplit;
+        this.drawExtra = drawExtra;
         this.random = new PyRandom(seed);
     }
 
     /** The examples for the next document; call once per document, in document order. */
     public List<Map<String, Object>> sample(int k, Map<String, Object> evalDoc) {
         if (k == 0) return List.of();
-        if (firstN) {
-            List<Map<String, Object>> candidates = poolIsEvalSplit
-                    ? pool.stream().filter(d -> !d.equals(evalDoc)).toList()
-                    : pool;
-            if (k > candidates.size()) throw tooFew(k, candidates.size());
-            return candidates.subList(0, k);
-        }
-        if (!poolIsEvalSplit) {
-            if (k > pool.size()) throw tooFew(k, pool.size());
-            return random.sample(pool, k);
-        }
-        if (k + 1 > pool.size()) throw tooFew(k + 1, pool.size());
-        List<Map<String, Object>> drawn = random.sample(pool, k + 1);
+        int n = drawExtra ? k + 1 : k;
+        if (n > pool.size()) throw tooFew(n, pool.size());
+        List<Map<String, Object>> drawn = firstN ? pool.subList(0, n) : random.sample(pool, n);
         List<Map<String, Object>> kept = drawn.stream().filter(d -> !d.equals(evalDoc)).toList();
         return kept.subList(0, Math.min(k, kept.size()));
     }

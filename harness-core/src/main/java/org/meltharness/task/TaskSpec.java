@@ -64,6 +64,14 @@ public record TaskSpec(
         return testSplit != null ? testSplit : validationSplit;
     }
 
+    /**
+     * lm-eval's {@code fewshot_split == test_split} on the values as written (two unset splits are
+     * equal): its sampler then draws one example more than asked and drops the evaluated document.
+     */
+    public boolean fewshotDrawsExtra() {
+        return java.util.Objects.equals(fewshotSplit, testSplit);
+    }
+
     /** The split few-shot examples come from: fewshot, else training, else validation, else test. */
     public String fewshotPoolSplit() {
         if (fewshotSplit != null) return fewshotSplit;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** Prompts of the shipped task files, against lm-eval's formatting rules worked out by hand. */
@@ -43,6 +44,22 @@ class RequestBuilderTest {
                 built.get(0).requests().get(0).context());
         assertEquals("Question: Q0?\nAnswer: a0\n\nQuestion: Q2?\nAnswer: a2\n\nQuestion: Eval1?\nAnswer:",
                 built.get(1).requests().get(0).context());
+    }
+
+    @Test
+    void tasksWithoutATestSplitDrawOneExampleMoreAsLmEvalDoes() {
+        // lm-eval draws k + 1 when fewshot_split == test_split as written: both unset for these three.
+        for (String task : List.of("hellaswag", "piqa", "winogrande")) assertTrue(spec(task).fewshotDrawsExtra(), task);
+        for (String task : List.of("arc_easy", "arc_challenge", "mmlu_abstract_algebra")) assertFalse(spec(task).fewshotDrawsExtra(), task);
+        List<Map<String, Object>> train = IntStream.range(0, 39_905).mapToObj(i -> Map.<String, Object>of("i", i)).toList();
+        var sampler = new FewshotSampler(train, "default", true, 1234);
+        Map<String, Object> evalDoc = Map.of("i", -1);
+        // Python: r = random.Random(1234); [r.sample(range(39905), 6)[:5] for _ in range(3)]
+        List<List<Integer>> expected = List.of(List.of(28883, 7657, 490, 5940, 38156), List.of(5500, 6450, 23241, 15519, 1142),
+                List.of(1038, 22681, 31735, 30379, 9735));
+        for (List<Integer> want : expected) {
+            assertEquals(want, sampler.sample(5, evalDoc).stream().map(d -> (Integer) d.get("i")).toList());
+        }
     }
 
     @Test
