@@ -43,10 +43,13 @@ public final class MultipleChoice {
         return new DocScore(metrics, pred, predNorm);
     }
 
-    /** The first index of the largest value; NaN never wins, as numpy's argmax would pick it. */
+    /** numpy's argmax: the first index of the largest value, or of the first NaN if there is one. */
     static int argmax(double[] values) {
         int best = 0;
-        for (int i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+        for (int i = 0; i < values.length; i++) {
+            if (Double.isNaN(values[i])) return i;
+            if (values[i] > values[best]) best = i;
+        }
         return best;
     }
 }

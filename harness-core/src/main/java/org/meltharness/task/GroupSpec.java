@@ -31,7 +31,7 @@ public record GroupSpec(
             if (aggregation != null && !aggregation.equals("mean")) {
                 throw new IllegalArgumentException("group aggregation '" + aggregation + "' is not supported (only mean)");
             }
-            weightBySize = weightBySize == null ? Boolean.TRUE : weightBySize;
+            weightBySize = weightBySize == null ? Boolean.FALSE : weightBySize; // lm-eval's AggMetricConfig default
         }
     }
 }

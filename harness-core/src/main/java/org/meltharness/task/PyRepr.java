@@ -15,7 +15,7 @@ final class PyRepr {
     static String repr(Object v) {
         return switch (v) {
             case null -> "None";
-            case String s -> "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+            case String s -> stringRepr(s);
             case Boolean b -> b ? "True" : "False";
             case List<?> list -> {
                 StringJoiner j = new StringJoiner(", ", "[", "]");
@@ -29,6 +29,26 @@ final class PyRepr {
             }
             default -> String.valueOf(v);
         };
+    }
+
+    /** CPython's quoting: single quotes unless the text holds ' and no ", control characters escaped. */
+    private static String stringRepr(String s) {
+        char quote = s.indexOf('\'') >= 0 && s.indexOf('"') < 0 ? '"' : '\'';
+        StringBuilder b = new StringBuilder(s.length() + 2).append(quote);
+        s.codePoints().forEach(c -> {
+            switch (c) {
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c == quote) b.append('\\').append((char) c);
+                    else if (c < 0x20 || c == 0x7f) b.append(String.format("\\x%02x", c));
+                    else b.appendCodePoint(c);
+                }
+            }
+        });
+        return b.append(quote).toString();
     }
 
     static String typeName(Object v) {

@@ -27,6 +27,12 @@ public final class Template {
     }
 
     public static Template parse(String source) {
+        // Jinja statements and comments would otherwise pass into the prompt as literal text.
+        for (String tag : new String[] {"{%", "{#"}) {
+            if (source.contains(tag)) {
+                throw new IllegalArgumentException("Jinja '" + tag + "' statements are not supported in templates: " + source);
+            }
+        }
         List<Object> parts = new ArrayList<>();
         int i = 0;
         while (i < source.length()) {

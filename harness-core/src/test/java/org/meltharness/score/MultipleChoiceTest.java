@@ -29,6 +29,14 @@ class MultipleChoiceTest {
     }
 
     @Test
+    void aNanLogLikelihoodWinsAsInNumpy() {
+        // np.argmax([-1, nan, 0]) == 1: lm-eval would predict the NaN choice, so do we.
+        assertEquals(1, MultipleChoice.argmax(new double[] {-1, Double.NaN, 0}));
+        assertEquals(0, MultipleChoice.argmax(new double[] {Double.NaN, -1, 0}));
+        assertEquals(2, MultipleChoice.argmax(new double[] {-3, -2, -1}));
+    }
+
+    @Test
     void rejectsMismatchAndUnknownMetric() {
         assertThrows(IllegalArgumentException.class,
                 () -> MultipleChoice.score(List.of("acc"), List.of("a"), 0, new double[] {-1, -2}, new boolean[2]));

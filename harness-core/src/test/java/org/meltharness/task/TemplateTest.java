@@ -37,8 +37,10 @@ class TemplateTest {
 
     @Test
     void rendersNonStringsAsPythonWould() {
-        Map<String, Object> doc = Map.of("n", 3, "xs", List.of("a", "b'c"), "ok", true);
-        assertEquals("3 ['a', 'b\\'c'] True", Template.parse("{{n}} {{xs}} {{ok}}").evaluate(doc));
+        Map<String, Object> doc = Map.of("n", 3, "xs", List.of("a", "b'c", "x\ny\t\\", "q\"'", "\u0001"), "ok", true);
+        // Python: repr(['a', "b'c", 'x\ny\t\\', 'q"\'', '\x01'])
+        assertEquals("3 ['a', \"b'c\", 'x\\ny\\t\\\\', 'q\"\\'', '\\x01'] True",
+                Template.parse("{{n}} {{xs}} {{ok}}").evaluate(doc));
     }
 
     @Test
@@ -50,5 +52,7 @@ class TemplateTest {
         assertEquals("'Z' is not in list", e2.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Template.parse("{{question"));
         assertThrows(IllegalArgumentException.class, () -> Template.parse("{{a b}}"));
+        assertThrows(IllegalArgumentException.class, () -> Template.parse("{% if x %}{{x}}{% endif %}"));
+        assertThrows(IllegalArgumentException.class, () -> Template.parse("{# note #}{{x}}"));
     }
 }
