@@ -161,7 +161,7 @@ final class CompareCommand implements Callable<Integer> {
         boolean sameDocs = o.tasks().containsAll(tasks) && java.util.Objects.equals(limit == null ? 0 : limit, o.limit())
                 && java.util.Objects.equals(numFewshot, o.numFewshot()) && o.seed() == 1234;
         boolean distributions = fidelityRef == null ? o.storeTopk() >= topK
-                : fidelityRef.dir().toString().equals(o.fidelityReference());
+                : fidelityRef.isFolder(o.fidelityReference());
         return sameModel && sameDocs && distributions;
     }
 

@@ -36,6 +36,9 @@ public final class Comparison {
     private static List<CompareRow> rowsOf(RunStore run, RunManifest m, RunStore ref, RunManifest refManifest) {
         Summary summary = Summaries.build(run, m, Map.of());
         List<CompareRow> rows = new ArrayList<>();
+        if (ref != null && m.tasks().stream().noneMatch(t -> refManifest.tasks().stream().anyMatch(r -> r.name().equals(t.name())))) {
+            throw HarnessException.usage("run " + run.runId() + " shares no task with reference " + ref.runId());
+        }
         for (RunManifest.TaskRecord task : m.tasks()) {
             Map<Integer, SampleRecord> mine = byId(run, task.name());
             Map<Integer, SampleRecord> theirs = null;
@@ -48,7 +51,10 @@ public final class Comparison {
                             + " (or others); compare needs the same documents in both (same --limit, finished runs)");
                 }
             }
-            Fid fid = theirs == null ? null : fidelity(mine, theirs);
+            // KL and top-1 were measured against the run's own --fidelity-against reference: they
+            // belong in this table only when that is the reference here.
+            boolean measuredAgainstRef = ref != null && m.options() != null && ref.isFolder(m.options().fidelityReference());
+            Fid fid = theirs == null ? null : fidelity(mine, theirs, measuredAgainstRef);
             for (String metric : task.metrics()) {
                 SummaryRow s = summary.rows().stream()
                         .filter(r -> r.task().equals(task.name()) && r.metric().equals(metric))
@@ -83,12 +89,12 @@ public final class Comparison {
     /** Fidelity summed over the documents; KL and top-1 only where the run measured them. */
     private record Fid(Double klMean, Double klP99, Double klMax, Double top1, double goldDelta) {}
 
-    private static Fid fidelity(Map<Integer, SampleRecord> mine, Map<Integer, SampleRecord> ref) {
+    private static Fid fidelity(Map<Integer, SampleRecord> mine, Map<Integer, SampleRecord> ref, boolean measuredAgainstRef) {
         double gold = 0;
         for (var e : mine.entrySet()) gold += goldProbability(e.getValue()) - goldProbability(ref.get(e.getKey()));
         gold /= mine.size();
         List<SampleRecord> measured = mine.values().stream().filter(s -> s.fidelity() != null).toList();
-        if (measured.isEmpty()) return new Fid(null, null, null, null, gold);
+        if (!measuredAgainstRef || measured.isEmpty()) return new Fid(null, null, null, null, gold);
         double[] kl = measured.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.fidelity().kl())).sorted().toArray();
         long agree = measured.stream().mapToLong(s -> s.fidelity().top1Agree()).sum();
         if (kl.length == 0) return new Fid(null, null, null, null, gold);

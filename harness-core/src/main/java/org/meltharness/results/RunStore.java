@@ -67,6 +67,14 @@ public final class RunStore {
         return dir;
     }
 
+    /**
+     * Whether {@code recorded} (a folder a manifest names, such as its fidelity reference, stored
+     * absolute) is this run's folder, however either was spelled (relative {@code results/ID} or not).
+     */
+    public boolean isFolder(String recorded) {
+        return recorded != null && Path.of(recorded).toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize());
+    }
+
     public String runId() {
         return dir.getFileName().toString();
     }

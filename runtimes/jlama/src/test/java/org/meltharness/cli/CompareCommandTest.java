@@ -20,8 +20,10 @@ class CompareCommandTest {
     Path dir;
 
     private CliRun compare() {
+        // --output relative, as users type it (results/...): stored runs must be found again all the same.
+        Path relative = Path.of("").toAbsolutePath().relativize(dir);
         return CliRun.of("compare", "--task", "arc_easy", "--model", SharedFiles.stories260kPad192().toString(), "--quant", "f32,q4",
-                "--data-dir", SharedFiles.datasets().toString(), "--limit", "20", "--output", dir.toString(), "--cache-dir",
+                "--data-dir", SharedFiles.datasets().toString(), "--limit", "20", "--output", relative.toString(), "--cache-dir",
                 dir.resolve("cache").toString(), "--offline");
     }
 
@@ -66,6 +68,23 @@ class CompareCommandTest {
         CliRun stored = CliRun.of("compare", refId, q4Id, "--output", dir.toString());
         assertEquals(0, stored.exitCode(), stored.err());
         assertEquals(rows, latestComparison());
+
+        // Against another f32 run of the same documents: accuracy deltas, but no KL or top-1, since
+        // q4's distributions were compared with the first reference, not this one.
+        CliRun otherRef = CliRun.of("eval", "--task", "arc_easy", "--model", SharedFiles.stories260kPad192().toString(),
+                "--data-dir", SharedFiles.datasets().toString(), "--limit", "20", "--output", dir.resolve("other").toString(),
+                "--offline");
+        assertEquals(0, otherRef.exitCode(), otherRef.err());
+        Path otherRun;
+        try (Stream<Path> s = Files.list(dir.resolve("other"))) {
+            otherRun = s.filter(p -> Files.exists(p.resolve("manifest.json"))).findFirst().orElseThrow();
+        }
+        CliRun elsewhere = CliRun.of("compare", otherRun.toString(), dir.resolve(q4Id).toString(), "--output", dir.toString());
+        assertEquals(0, elsewhere.exitCode(), elsewhere.err());
+        JsonNode q4There = latestComparison().get(2);
+        assertEquals(q4.path("delta").asDouble(), q4There.path("delta").asDouble(), 1e-12, "same f32 scores, same delta");
+        assertTrue(q4There.path("kl_mean").isMissingNode() || q4There.path("kl_mean").isNull(), q4There.toString());
+        assertTrue(q4There.path("top1_agreement").isMissingNode() || q4There.path("top1_agreement").isNull(), q4There.toString());
     }
 
     @Test
