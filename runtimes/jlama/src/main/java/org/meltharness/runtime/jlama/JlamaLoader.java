@@ -44,10 +44,28 @@ final class JlamaLoader {
             if (tree.path("max_position_embeddings").canConvertToInt()) {
                 tree.put("max_position_embeddings", tree.get("max_position_embeddings").asInt() + ropeHeadroom(tree));
             }
+            checkRopeScaling(folder, tree.path("rope_scaling"));
             return JsonSupport.om.treeToValue(tree, type.configClass);
+        } catch (HarnessException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw HarnessException.badData("jlama cannot read " + folder.dir().resolve("config.json") + " as a "
                     + folder.modelType() + " config: " + ModelFolder.firstLine(WeightCache.rootCause(e)), e);
+        }
+    }
+
+    /**
+     * Jlama 0.8.4's configs apply {@code rope_scaling} only when its {@code rope_type} is
+     * {@code linear} and silently use factor 1 for anything else (Llama 3.x's {@code llama3},
+     * {@code dynamic}, {@code yarn}, the legacy {@code type} key), which would score with the wrong
+     * frequencies; such models are refused.
+     */
+    static void checkRopeScaling(ModelFolder folder, com.fasterxml.jackson.databind.JsonNode scaling) {
+        if (scaling.isMissingNode() || scaling.isNull()) return;
+        String ropeType = scaling.path("rope_type").asText(scaling.path("type").asText("?"));
+        if (!"linear".equals(scaling.path("rope_type").asText(null))) {
+            throw HarnessException.unsupportedModel("jlama applies rope_scaling of rope_type linear only; "
+                    + folder.dir().getFileName() + " asks for '" + ropeType + "' (use --runtime djl or llamacpp)");
         }
     }
 

@@ -114,9 +114,11 @@ final class JlamaRuntime implements Runtime {
                 .toList();
         if (sharePrefixes) return scorer.score(pairs, observer);
         List<LoglikelihoodResult> out = new java.util.ArrayList<>(pairs.size());
-        for (TokenizedPair pair : pairs) {
+        for (int i = 0; i < pairs.size(); i++) {
             scorer.reset();
-            out.addAll(scorer.score(List.of(pair), observer));
+            int request = i; // the scorer numbers its one pair 0
+            DistributionObserver own = observer == null ? null : (r, position, target, logits) -> observer.observe(request, position, target, logits);
+            out.addAll(scorer.score(List.of(pairs.get(i)), own));
         }
         return out;
     }

@@ -85,6 +85,24 @@ class BadInputTest {
     }
 
     @Test
+    void ropeScalingJlamaWouldIgnoreIsRefused() throws IOException {
+        // Llama 3.x's scaling: Jlama 0.8.4 would silently run it with factor 1.
+        Path llama3 = ModelFolders.copySideFiles(TestModels.pad192(), tmp.resolve("l3"), c -> c.putObject("rope_scaling")
+                .put("rope_type", "llama3").put("factor", 32.0).put("low_freq_factor", 1.0).put("high_freq_factor", 4.0)
+                .put("original_max_position_embeddings", 8192));
+        Files.copy(TestModels.pad192().resolve("model.safetensors"), llama3.resolve("model.safetensors"));
+        fails(HarnessException.UNSUPPORTED_MODEL, "asks for 'llama3' (use --runtime djl or llamacpp)", () -> open(llama3, null));
+        Path legacy = ModelFolders.copySideFiles(TestModels.pad192(), tmp.resolve("lin"), c -> c.putObject("rope_scaling")
+                .put("type", "linear").put("factor", 2.0));
+        Files.copy(TestModels.pad192().resolve("model.safetensors"), legacy.resolve("model.safetensors"));
+        fails(HarnessException.UNSUPPORTED_MODEL, "asks for 'linear'", () -> open(legacy, null));
+        Path linear = ModelFolders.copySideFiles(TestModels.pad192(), tmp.resolve("ok"), c -> c.putObject("rope_scaling")
+                .put("rope_type", "linear").put("factor", 1.0));
+        Files.copy(TestModels.pad192().resolve("model.safetensors"), linear.resolve("model.safetensors"));
+        open(linear, null).close();
+    }
+
+    @Test
     void intermediateSizeThatIsNotWholeVectorsPointsAtThePaddedCopy() {
         fails(HarnessException.UNSUPPORTED_MODEL, "intermediate_size 172 is not a multiple of 8", () ->
                 open(TestModels.unpadded(), null));

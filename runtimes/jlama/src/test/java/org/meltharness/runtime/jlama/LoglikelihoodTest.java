@@ -98,6 +98,9 @@ class LoglikelihoodTest {
                 assertEquals(0, alone.get(i).reusedTokens(), "request " + i + " reused a cached prefix");
                 assertEquals(shared.get(i).logLikelihood(), alone.get(i).logLikelihood(), 1e-5, REQUESTS.get(i).toString());
             }
+            java.util.Set<Integer> observed = new java.util.TreeSet<>();
+            none.loglikelihood(REQUESTS, (request, position, target, logits) -> observed.add(request));
+            assertEquals(REQUESTS.size(), observed.size(), "each request's distributions under its own index: " + observed);
         }
     }
 
