@@ -67,7 +67,9 @@ class LlamaCppEvalCommandTest {
         assertEquals(org.meltharness.runtime.ModelInfo.kvCacheBytes(5, 512, 4, 8, 4),
                 d.path("kvCacheBytesAtWindow").asLong(), d.toString());
         assertEquals("01b9b9bfd5df4938dfb4a729ee6309a838d8e4bc3bafc91f4d656331393411b3", d.path("fileSha256").asText());
-        assertTrue(d.path("systemInfo").asText().contains("AVX2 = 1"), d.toString());
+        // The x86-64 build in de.kherud 4.2.0 is compiled for AVX2 (other platforms report their own features).
+        boolean x86 = System.getProperty("os.arch").matches("amd64|x86_64");
+        assertTrue(x86 ? d.path("systemInfo").asText().contains("AVX2 = 1") : !d.path("systemInfo").asText().isBlank(), d.toString());
         assertTrue(info.path("tokenizer").asText().contains("llama_tokenize"), info.toString());
         JsonNode sample = JSON.readTree(Files.readAllLines(run.resolve("samples-arc_easy.jsonl")).getFirst());
         assertEquals(4, sample.path("choices").size());

@@ -168,6 +168,8 @@ record GgufFile(Path path, int version, Map<String, Value> metadata, List<Tensor
                 meta.put(key, value(type, key));
             }
             Value align = meta.get("general.alignment");
+            // llama.cpp reads it with gguf_get_val_u32, which asserts the type and aborts the process.
+            if (align != null && align.type() != TYPE_UINT32) throw corrupt("general.alignment is not a u32");
             int alignment = align == null ? 32 : (int) align.asLong();
             if (alignment <= 0 || (alignment & (alignment - 1)) != 0) {
                 throw corrupt("general.alignment is " + alignment + ", not a power of two");
@@ -194,7 +196,11 @@ record GgufFile(Path path, int version, Map<String, Value> metadata, List<Tensor
                             + " blocks of " + type.blockSize);
                 }
                 long elements = 1;
-                for (long d : shape) elements = Math.multiplyExact(elements, d);
+                try {
+                    for (long d : shape) elements = Math.multiplyExact(elements, d);
+                } catch (ArithmeticException e) {
+                    throw corrupt("tensor " + name + " has more elements than a file can hold");
+                }
                 long bytes = elements / type.blockSize * type.typeSize;
                 if (offset % alignment != 0) throw corrupt("tensor " + name + " is not aligned to " + alignment + " bytes");
                 tensors.add(new Tensor(name, shape, type, offset, bytes));

@@ -8,7 +8,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
@@ -26,8 +25,8 @@ import org.meltharness.HarnessException;
 /**
  * Writes a GGUF file the way llama.cpp's own quantize tool does: metadata and tensor entries are
  * built with the library's {@code gguf_*} functions ({@code gguf_set_*}, {@code gguf_add_tensor},
- * {@code gguf_get_meta_data}), and tensor data is streamed after them, each tensor padded to the
- * file's alignment, so that no whole model has to be held in memory ({@code gguf_write_to_file}
+ * {@code gguf_get_meta_data}), and tensor data is streamed after them, each tensor padded to 32
+ * bytes (the default alignment; {@code general.alignment} is never written), so that no whole model has to be held in memory ({@code gguf_write_to_file}
  * would first build the entire file in one buffer). Written to a temporary file and moved into place.
  */
 final class GgufWriter implements AutoCloseable {
@@ -207,15 +206,21 @@ final class GgufWriter implements AutoCloseable {
                     long pad = (ALIGNMENT - written % ALIGNMENT) % ALIGNMENT;
                     if (pad > 0) writeFully(out, ByteBuffer.allocate((int) pad));
                 }
+                // On disk before the rename: caches reuse any file under the final name.
+                out.force(true);
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            throw HarnessException.badData("cannot write " + file + ": " + e.getMessage(), e);
         } catch (Throwable t) {
             throw LlamaCpp.rethrow(t);
         } finally {
             try {
                 Files.deleteIfExists(tmp);
+            } catch (IOException e) {
+                // the temporary file only
+            }
+            try {
                 lib.ggmlFree.invokeExact(gctx);
             } catch (Throwable t) {
                 // cleanup only

@@ -38,6 +38,15 @@ final class Quantizer {
     record Result(Path file, Quantization scheme, boolean pure, Map<String, Integer> types, List<String> fallbacks,
             long bytesIn, long bytesOut) {}
 
+    /**
+     * llama.cpp's 70B rule for the attn_v types: 80 layers of qwen2, or of llama with grouped-query
+     * attention (an 80-layer llama without it is LLaMA-1 65B, which gets no upgrade).
+     */
+    static boolean seventyB(String arch, int layers, int heads, int kvHeads) {
+        if (layers != 80) return false;
+        return arch.equals("llama") ? heads != kvHeads : arch.equals("qwen2");
+    }
+
     static Result quantize(Path in, Path out, Quantization scheme, boolean pure, int threads) {
         GgufFile g = GgufFile.read(in);
         for (GgufFile.Tensor t : g.tensors()) {
@@ -46,12 +55,16 @@ final class Quantizer {
                         + t.type().label() + "); quantise from an F32, F16 or BF16 GGUF");
             }
         }
+        if (g.integer("split.count", 1) > 1) {
+            throw HarnessException.unsupportedModel(in.getFileName() + " is one part of a split GGUF; merge the parts first "
+                    + "(llama-gguf-split --merge) and quantise the whole file");
+        }
         String arch = g.architecture();
         int layers = (int) g.integer(arch + ".block_count", 0);
         int heads = (int) g.integer(arch + ".attention.head_count", 1);
         int kvHeads = (int) g.integer(arch + ".attention.head_count_kv", heads);
         boolean hasOutput = g.tensor("output.weight") != null;
-        QuantRules.Model model = new QuantRules.Model(layers, heads, kvHeads, hasOutput, arch.equals("llama") && layers == 80);
+        QuantRules.Model model = new QuantRules.Model(layers, heads, kvHeads, hasOutput, seventyB(arch, layers, heads, kvHeads));
         Map<String, QuantRules.Decision> decisions = QuantRules.decide(g.tensors(), scheme, pure, model);
 
         Map<String, Integer> types = new TreeMap<>();
@@ -66,7 +79,8 @@ final class Quantizer {
                 GgufWriter w = new GgufWriter()) {
             MemorySegment file = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
             w.copyMetadata(in);
-            for (String key : List.of("split.no", "split.count", "split.tensors.count")) w.remove(key);
+            // The layout is ours (32-byte alignment); a copied alignment would misdescribe it.
+            for (String key : List.of("split.no", "split.count", "split.tensors.count", "general.alignment")) w.remove(key);
             w.putU32("general.quantization_version", 2);
             w.putU32("general.file_type", scheme.fileType);
             w.putString("melt.quantize.scheme", scheme.label());

@@ -1,6 +1,7 @@
 package org.meltharness.runtime.llamacpp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -25,6 +26,15 @@ class QuantizeTest {
         Path f32 = dir.resolve("pad192-f32.gguf");
         HfConverter.convert(SharedFiles.stories260kPad192(), f32, GgmlType.F32);
         return f32;
+    }
+
+    @Test
+    void theSeventyBRuleIsLlamaCppsModelType() {
+        assertTrue(Quantizer.seventyB("llama", 80, 64, 8), "Llama-2/3 70B: grouped-query attention");
+        assertFalse(Quantizer.seventyB("llama", 80, 64, 64), "LLaMA-1 65B: llama.cpp's LLM_TYPE_65B, no attn_v upgrade");
+        assertTrue(Quantizer.seventyB("qwen2", 80, 64, 8), "Qwen2-72B");
+        assertFalse(Quantizer.seventyB("llama", 32, 32, 8));
+        assertFalse(Quantizer.seventyB("mistral", 80, 64, 8));
     }
 
     @Test
