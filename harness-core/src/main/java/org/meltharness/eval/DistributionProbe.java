@@ -120,11 +120,7 @@ final class DistributionProbe implements DistributionObserver {
 
     private void logSoftmax(float[] logits) {
         if (logprobs.length != logits.length) logprobs = new double[logits.length];
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) max = Math.max(max, v);
-        double sum = 0;
-        for (float v : logits) sum += Math.exp(v - max);
-        double log = max + Math.log(sum);
+        double log = org.meltharness.runtime.LogProbs.logSumExp(logits);
         for (int i = 0; i < logits.length; i++) logprobs[i] = logits[i] - log;
     }
 

@@ -8,11 +8,16 @@ public final class LogProbs {
 
     /** log softmax(logits)[target], in double as lm-eval's scores are compared to. */
     public static double logSoftmaxAt(float[] logits, int target) {
+        return logits[target] - logSumExp(logits);
+    }
+
+    /** log sum exp(logits) in double: the normaliser, for a row read at several targets. */
+    public static double logSumExp(float[] logits) {
         double max = Double.NEGATIVE_INFINITY;
         for (float v : logits) if (v > max) max = v;
         double sum = 0;
         for (float v : logits) sum += Math.exp(v - max);
-        return logits[target] - max - Math.log(sum);
+        return max + Math.log(sum);
     }
 
     /** The first index of the largest value, as torch.argmax picks on ties. */

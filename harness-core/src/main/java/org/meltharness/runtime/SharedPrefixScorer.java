@@ -7,7 +7,6 @@ import static org.meltharness.runtime.LogProbs.logSoftmaxAt;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import org.meltharness.HarnessException;
 import org.meltharness.tokenize.TokenizedPair;
 
 /**
@@ -45,7 +44,7 @@ public final class SharedPrefixScorer {
         int[][] inputs = new int[n][];
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
-            inputs[i] = input(pairs.get(i));
+            inputs[i] = pairs.get(i).windowedInput(window);
             order[i] = i;
         }
         Arrays.sort(order, Comparator.comparing(i -> inputs[i], Arrays::compare));
@@ -59,20 +58,6 @@ public final class SharedPrefixScorer {
     /** Forgets the cached tokens, e.g. after the engine's state was used for something else. */
     public void reset() {
         cached = new int[0];
-    }
-
-    private int[] input(TokenizedPair pair) {
-        int cont = pair.continuation().length;
-        if (cont > window) {
-            throw HarnessException.badData("a continuation of " + cont + " tokens does not fit the model's window of "
-                    + window + " tokens");
-        }
-        int total = pair.length();
-        int[] full = new int[total];
-        System.arraycopy(pair.context(), 0, full, 0, pair.context().length);
-        System.arraycopy(pair.continuation(), 0, full, pair.context().length, cont);
-        int from = Math.max(0, total - (window + 1));
-        return Arrays.copyOfRange(full, from, total - 1);
     }
 
     private LoglikelihoodResult scoreOne(int index, TokenizedPair pair, int[] input, DistributionObserver observer) {

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import org.meltharness.HarnessException;
 import org.meltharness.runtime.DistributionObserver;
 import org.meltharness.runtime.LoglikelihoodResult;
 import org.meltharness.tokenize.TokenizedPair;
@@ -72,17 +71,8 @@ final class ChoiceBatchScorer {
     }
 
     private static Item item(int index, TokenizedPair pair, int window) {
-        int cont = pair.continuation().length;
-        if (cont > window) {
-            throw HarnessException.badData("a continuation of " + cont + " tokens does not fit the model's window of "
-                    + window + " tokens");
-        }
-        int total = pair.length();
-        int[] full = new int[total];
-        System.arraycopy(pair.context(), 0, full, 0, pair.context().length);
-        System.arraycopy(pair.continuation(), 0, full, pair.context().length, cont);
-        int[] input = Arrays.copyOfRange(full, Math.max(0, total - (window + 1)), total - 1);
-        int firstScored = input.length - cont;
+        int[] input = pair.windowedInput(window);
+        int firstScored = input.length - pair.continuation().length;
         return new Item(index, pair, input, Arrays.copyOf(input, firstScored),
                 Arrays.copyOfRange(input, firstScored, input.length));
     }

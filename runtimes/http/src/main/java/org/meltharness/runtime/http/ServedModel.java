@@ -21,6 +21,7 @@ import org.meltharness.bench.ChatTemplate;
 import org.meltharness.runtime.DistributionObserver;
 import org.meltharness.runtime.Generation;
 import org.meltharness.runtime.GenerationRequest;
+import org.meltharness.runtime.LogProbs;
 import org.meltharness.runtime.LoglikelihoodRequest;
 import org.meltharness.runtime.LoglikelihoodResult;
 import org.meltharness.runtime.ModelInfo;
@@ -377,11 +378,7 @@ final class ServedModel implements AutoCloseable {
     }
 
     private static Top top(float[] logits, int n) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) if (v > max) max = v;
-        double sum = 0;
-        for (float v : logits) sum += Math.exp(v - max);
-        double logZ = max + Math.log(sum);
+        double logZ = LogProbs.logSumExp(logits);
         Integer[] order = new Integer[logits.length];
         for (int i = 0; i < order.length; i++) order[i] = i;
         // Partial selection would do; vocabularies are small enough for a sort per token.

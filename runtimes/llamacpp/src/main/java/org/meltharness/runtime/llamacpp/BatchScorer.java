@@ -64,7 +64,7 @@ final class BatchScorer {
         this.logits = new float[vocab];
     }
 
-    /** Forgets the cached prefix, e.g. after the context was used for generation. */
+    /** Forgets the resident prefix and clears the cache (tests score from an empty cache with it). */
     void reset() {
         ctx.clearCache();
         resident = new int[0];
@@ -179,20 +179,10 @@ final class BatchScorer {
         Request(int index, TokenizedPair pair, int window) {
             this.index = index;
             this.continuation = pair.continuation();
-            int cont = continuation.length;
-            if (cont > window) {
-                throw HarnessException.badData("a continuation of " + cont + " tokens does not fit the model's window of "
-                        + window + " tokens");
-            }
-            int total = pair.length();
-            int[] full = new int[total];
-            System.arraycopy(pair.context(), 0, full, 0, pair.context().length);
-            System.arraycopy(continuation, 0, full, pair.context().length, cont);
-            int from = Math.max(0, total - (window + 1));
-            this.input = Arrays.copyOfRange(full, from, total - 1);
-            this.firstScored = input.length - cont;
-            this.truncated = total - 1 > input.length;
-            this.logprobs = new double[cont];
+            this.input = pair.windowedInput(window);
+            this.firstScored = input.length - continuation.length;
+            this.truncated = pair.length() - 1 > input.length;
+            this.logprobs = new double[continuation.length];
         }
 
         LoglikelihoodResult result() {
@@ -306,17 +296,8 @@ final class BatchScorer {
                     scoredRows++;
                     long s0 = System.nanoTime();
                     ctx.logits(row, logits);
-                    double max = Double.NEGATIVE_INFINITY;
-                    int argmax = 0;
-                    for (int v = 0; v < logits.length; v++) {
-                        if (logits[v] > max) {
-                            max = logits[v];
-                            argmax = v;
-                        }
-                    }
-                    double sum = 0;
-                    for (float v : logits) sum += Math.exp(v - max);
-                    double logZ = max + Math.log(sum);
+                    int argmax = LogProbs.argmax(logits);
+                    double logZ = LogProbs.logSumExp(logits);
                     for (int c = count[node]; c < count[node + 1]; c++) {
                         Request r = requests[consumerRequest[c]];
                         int k = consumerIndex[c];
