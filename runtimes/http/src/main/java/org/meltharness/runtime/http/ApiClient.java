@@ -73,12 +73,20 @@ final class ApiClient {
         HttpRequest request = request(path, body, false);
         for (int attempt = 0; ; attempt++) {
             HttpResponse<String> response;
+            // HttpRequest.timeout stops at the response headers; the body is bounded here, so that a
+            // stalled body or a half-open connection is retried instead of waited on for ever.
+            var pending = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
             try {
-                response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                pause(attempt, null, "connection to " + settings.base() + " failed (" + e + ")");
+                response = pending.get(settings.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                pending.cancel(true);
+                pause(attempt, null, "no complete answer from " + settings.base() + " within " + settings.timeout());
+                continue;
+            } catch (java.util.concurrent.ExecutionException e) {
+                pause(attempt, null, "connection to " + settings.base() + " failed (" + e.getCause() + ")");
                 continue;
             } catch (InterruptedException e) {
+                pending.cancel(true);
                 Thread.currentThread().interrupt();
                 throw new HarnessException(HarnessException.INTERRUPTED, "interrupted");
             }

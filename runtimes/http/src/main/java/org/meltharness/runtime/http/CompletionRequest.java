@@ -96,6 +96,7 @@ record CompletionRequest(
                     + "'stream': false");
         }
         if (stream && prompts.size() > 1) throw ApiError.badRequest("prompt", "a streamed request takes one prompt");
+        if (stream && maxTokens == 0) throw ApiError.badRequest("max_tokens", "a streamed request generates at least one token");
         return new CompletionRequest(model, List.copyOf(prompts), from, maxTokens, temperature, seed, stop, stream,
                 echo, logprobs, ignoreEos, includeUsage, chat);
     }

@@ -154,6 +154,11 @@ final class HttpRuntime implements Runtime {
                 scoreBatch(requests, from, to, results);
                 return;
             }
+            if (e.getMessage().contains("context_length_exceeded") || e.getMessage().contains("maximum context length")) {
+                // The server cuts nothing; over HTTP prompts are sent whole (in-process runtimes cut as lm-eval does).
+                throw HarnessException.badData("a prompt is longer than the window of the model on " + client.base() + ": "
+                        + e.getMessage().substring(e.getMessage().lastIndexOf(": ") + 2));
+            }
             if (e.status == 400 || e.status == 422 || e.status == 501) {
                 throw HarnessException.unsupportedModel(noPromptLogprobs().getMessage() + " (it answered " + e.status
                         + ": " + e.getMessage().substring(e.getMessage().lastIndexOf(": ") + 2) + ")");
@@ -243,7 +248,7 @@ final class HttpRuntime implements Runtime {
 
     /**
      * Streams one completion, timing each streamed chunk's arrival from the request's start; a
-     * chunk counts as one token (servers stream one token per chunk; usage corrects the count).
+     * chunk counts as one token (servers stream one token per chunk; a usage count is not used).
      */
     @Override
     public Generation generate(GenerationRequest request, TokenListener listener) {
@@ -267,27 +272,32 @@ final class HttpRuntime implements Runtime {
         String[] finish = {null, null};
         int[] usage = {-1, -1};
         long t0 = System.nanoTime();
-        client.stream("completions", body, event -> {
-            long now = System.nanoTime() - t0;
-            for (JsonNode c : event.path("choices")) {
-                String delta = c.path("text").asText("");
-                JsonNode tokenIds = c.path("token_ids");
-                if (!delta.isEmpty() || tokenIds.isArray() && !tokenIds.isEmpty()) {
-                    int id = tokenIds.isArray() && !tokenIds.isEmpty() ? tokenIds.get(0).asInt() : -1;
-                    ids.add(id);
-                    times.add(now);
-                    text.append(delta);
-                    listener.onToken(id, delta);
+        try {
+            client.stream("completions", body, event -> {
+                long now = System.nanoTime() - t0;
+                for (JsonNode c : event.path("choices")) {
+                    String delta = c.path("text").asText("");
+                    JsonNode tokenIds = c.path("token_ids");
+                    if (!delta.isEmpty() || tokenIds.isArray() && !tokenIds.isEmpty()) {
+                        int id = tokenIds.isArray() && !tokenIds.isEmpty() ? tokenIds.get(0).asInt() : -1;
+                        ids.add(id);
+                        times.add(now);
+                        text.append(delta);
+                        listener.onToken(id, delta);
+                    }
+                    if (c.path("finish_reason").isTextual()) finish[0] = c.path("finish_reason").asText();
+                    if (c.path("melt_finish_reason").isTextual()) finish[1] = c.path("melt_finish_reason").asText();
                 }
-                if (c.path("finish_reason").isTextual()) finish[0] = c.path("finish_reason").asText();
-                if (c.path("melt_finish_reason").isTextual()) finish[1] = c.path("melt_finish_reason").asText();
-            }
-            JsonNode u = event.path("usage");
-            if (u.isObject()) {
-                usage[0] = u.path("prompt_tokens").asInt(-1);
-                usage[1] = u.path("completion_tokens").asInt(-1);
-            }
-        });
+                JsonNode u = event.path("usage");
+                if (u.isObject()) {
+                    usage[0] = u.path("prompt_tokens").asInt(-1);
+                    usage[1] = u.path("completion_tokens").asInt(-1);
+                }
+            });
+        } catch (ApiClient.ServerError e) {
+            if (e.status == 401 || e.status == 403 || e.status == 404) throw HarnessException.usage(e.getMessage());
+            throw HarnessException.unsupportedModel(e.getMessage());
+        }
         long total = System.nanoTime() - t0;
         int[] tokenIds = ids.stream().mapToInt(Integer::intValue).toArray();
         long[] tokenNanos = times.stream().mapToLong(Long::longValue).toArray();

@@ -229,14 +229,27 @@ public final class OpenAiServer implements AutoCloseable {
             ex.getResponseHeaders().set("Cache-Control", "no-cache");
             ex.sendResponseHeaders(200, 0);
             OutputStream out = ex.getResponseBody();
-            model.stream(r, chunk -> {
-                try {
-                    out.write(("data: " + MAPPER.writeValueAsString(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
-                    out.flush();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            try {
+                model.stream(r, chunk -> {
+                    try {
+                        out.write(("data: " + MAPPER.writeValueAsString(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
+                        out.flush();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            } catch (UncheckedIOException e) {
+                throw e; // the client went away: nothing more can reach it
+            } catch (RuntimeException e) {
+                // The status line is gone already: the failure travels as an error event, which
+                // clients (ours too) report instead of waiting for [DONE] or retrying.
+                failed.incrementAndGet();
+                var error = MAPPER.createObjectNode();
+                error.putObject("error").put("message", String.valueOf(e.getMessage())).put("type", "server_error");
+                out.write(("data: " + MAPPER.writeValueAsString(error) + "\n\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                return;
+            }
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
         } catch (IOException e) {

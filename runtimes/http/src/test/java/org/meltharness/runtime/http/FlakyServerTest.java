@@ -93,6 +93,40 @@ class FlakyServerTest {
     }
 
     @Test
+    void aStalledAnswerBodyIsRetriedThenReportedNotWaitedOnForEver() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        s.createContext("/v1/models", ex -> reply(ex, 200, "{\"data\": [{\"id\": \"m\"}]}"));
+        s.createContext("/v1/completions", ex -> {
+            calls.incrementAndGet();
+            // Headers and a first piece of the body, then nothing: HttpRequest.timeout alone never fires.
+            ex.sendResponseHeaders(200, ECHO.length());
+            ex.getResponseBody().write(ECHO.substring(0, 10).getBytes(StandardCharsets.UTF_8));
+            ex.getResponseBody().flush();
+            try {
+                Thread.sleep(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.close();
+        });
+        s.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        s.start();
+        try {
+            Runtime runtime = new HttpRuntimeProvider().open(new RuntimeConfig(new ModelSource("m", null, Map.of(), "main", null),
+                    "server", 0, Path.of("/tmp"), true, Map.of("endpoint", "http://127.0.0.1:" + s.getAddress().getPort(),
+                    "backoff_ms", "10", "retries", "1", "timeout_s", "1")));
+            HarnessException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                    () -> assertThrows(HarnessException.class,
+                            () -> runtime.loglikelihood(List.of(new LoglikelihoodRequest("Answer:", " yes")))));
+            assertEquals(2, calls.get(), "one try and one retry");
+            assertTrue(e.getMessage().contains("no complete answer"), e.getMessage());
+        } finally {
+            s.stop(0);
+        }
+    }
+
+    @Test
     void givesUpWithOneLineAfterTheRetries() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         HttpServer s = server(n -> 502, ECHO, calls);

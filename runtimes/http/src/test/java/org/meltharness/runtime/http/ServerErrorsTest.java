@@ -134,6 +134,9 @@ class ServerErrorsTest {
         String huge = JSON.writeValueAsString(java.util.Map.of("prompt", "a".repeat(2 << 20)));
         error(send("POST", "/v1/completions", huge, "s3cret"), 413, "request_too_large");
 
+        error(send("POST", "/v1/completions", "{\"prompt\": \"Once\", \"max_tokens\": 0, \"stream\": true}", "s3cret"), 400,
+                "invalid_value");
+
         // Still serving after all that.
         assertEquals(200, send("POST", "/v1/completions", "{\"prompt\": \"Once\", \"max_tokens\": 2}", "s3cret")
                 .statusCode());
