@@ -146,6 +146,9 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String mode = mode();
         Duration sustainedFor = sustained == null ? null : Durations.parse(sustained);
+        if (sustainedFor != null && (sustainedFor.isZero() || sustainedFor.isNegative())) {
+            throw HarnessException.usage("--sustained must be a positive duration, not " + sustained);
+        }
         Duration coolTimeout = Durations.parse(cooldownTimeout);
         Duration period = meters.period();
         List<List<String>> convs = mode.equals("synthetic") ? List.of() : conversations();
@@ -222,6 +225,9 @@ final class BenchCommand implements Callable<Integer> {
                     case "sustained" -> runner.runSustained(convs, template, maxTokens, sustainedFor, warmup);
                     default -> runner.runSynthetic(ppPrompt, tg == null ? 0 : tg, repetitions, warmup);
                 }
+            } catch (RuntimeException e) {
+                guard.fail(); // the turns finished so far stay in samples-bench.jsonl
+                throw e;
             } finally {
                 progress.finish();
             }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.meltharness.HarnessException;
 import org.meltharness.eval.RunDiff;
 import org.meltharness.results.Json;
 import org.meltharness.results.RunStore;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Spec;
 /** {@code harness diff RUN_A RUN_B}: where two runs disagree; exit 1 beyond the tolerance, like diff(1). */
 @Command(name = "diff", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Compare two runs document by document: log-likelihood differences per choice and flipped "
-                + "predictions.", "Exit status: 0 when they agree within the tolerance, 1 when they do not, 2 on bad usage."})
+                + "predictions.", "Exit status: 0 when they agree within the tolerance, 1 when they do not, 2 on bad usage, 3 on bad or missing run files."})
 final class DiffCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -48,6 +49,8 @@ final class DiffCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (show < 0) throw HarnessException.usage("--show must not be negative");
+        if (!(tolerance >= 0)) throw HarnessException.usage("--tolerance must be a number of at least 0");
         List<RunDiff.TaskDiff> diffs = RunDiff.compare(RunStore.locate(output, runA), RunStore.locate(output, runB), show);
         boolean agree = diffs.stream().allMatch(d -> d.agrees(tolerance));
         if (json) {

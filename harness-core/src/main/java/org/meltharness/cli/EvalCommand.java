@@ -130,6 +130,8 @@ final class EvalCommand implements Callable<Integer> {
         if (tasks == null || tasks.isEmpty()) throw HarnessException.usage("--task is required");
         int docLimit = limit == null ? Integer.MAX_VALUE : limit;
         if (docLimit < 1) throw HarnessException.usage("--limit must be at least 1");
+        if (batchDocs < 1) throw HarnessException.usage("--batch-docs must be at least 1");
+        if (numFewshot != null && numFewshot < 0) throw HarnessException.usage("--num-fewshot must not be negative");
         long fewshotSeed = seed == null ? 1234L : seed;
 
         Path cacheDir = data.cacheDir();
@@ -143,6 +145,15 @@ final class EvalCommand implements Callable<Integer> {
         for (TaskCatalog.LoadedTask t : catalog.resolve(tasks)) {
             TaskJob job = preparer.prepare(t, docLimit, numFewshot, fewshotSeed);
             jobs.add(shard == Shard.ALL ? job : job.withDocs(shard.of(job.docs())));
+        }
+        if (reference != null) {
+            // Before anything is loaded or created: the reference must hold what the run compares with.
+            for (TaskJob job : jobs) {
+                if (!java.nio.file.Files.isRegularFile(reference.topkFile(job.name()))) {
+                    throw HarnessException.usage("reference run " + reference.runId() + " has no top-k for " + job.name()
+                            + " (run it with --store-topk)");
+                }
+            }
         }
         Map<GroupSpec, List<String>> groups = new LinkedHashMap<>();
         for (GroupSpec g : catalog.aggregatingGroups(tasks)) groups.put(g, catalog.groupTasks(g));
@@ -162,7 +173,13 @@ final class EvalCommand implements Callable<Integer> {
             err.println("harness: run " + store.runId() + " -> " + store.dir());
             RunGuard guard = RunGuard.install(store, manifest, err);
             String started = Instant.now().toString();
-            int done = evaluate(jobs, loaded, store, groups, manifest, err);
+            int done;
+            try {
+                done = evaluate(jobs, loaded, store, groups, manifest, err);
+            } catch (RuntimeException e) {
+                guard.fail(); // the documents finished so far stay in the samples; --resume continues
+                throw e;
+            }
             manifest = manifest.withStatus("complete").withRuntime(info, measurements(loaded))
                     .withSegment(new RunManifest.Segment(started, Instant.now().toString(), done, "complete"));
             guard.finish(manifest);
@@ -200,11 +217,7 @@ final class EvalCommand implements Callable<Integer> {
     /** The reference run's top-k of a task, by document. */
     private Map<Integer, TopkRecord> referenceTopk(String task) {
         Map<Integer, TopkRecord> byDoc = new java.util.HashMap<>();
-        java.nio.file.Path file = reference.topkFile(task);
-        if (!java.nio.file.Files.isRegularFile(file)) {
-            throw HarnessException.usage("reference run " + reference.runId() + " has no top-k for " + task
-                    + " (run it with --store-topk)");
-        }
+        java.nio.file.Path file = reference.topkFile(task); // its presence was checked before the run began
         for (TopkRecord r : JsonlLog.read(file, TopkRecord.class)) byDoc.put(r.docId(), r);
         return byDoc;
     }

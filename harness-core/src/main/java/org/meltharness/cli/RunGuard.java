@@ -6,8 +6,8 @@ import org.meltharness.results.RunStore;
 
 /**
  * Marks a run {@code interrupted} in its manifest when the JVM is stopped (Ctrl-C, kill) before
- * the run finished, so that {@code --resume} and reports know; the samples written so far are
- * already safe on disk.
+ * the run finished, or {@code failed} when the command reports an error, so that {@code --resume}
+ * and reports know; the samples written so far are already safe on disk.
  */
 final class RunGuard {
     private final RunStore store;
@@ -39,13 +39,24 @@ final class RunGuard {
 
     /** Writes the final manifest; after this the hook does nothing. */
     synchronized void finish(RunManifest complete) {
-        store.writeManifest(complete);
+        if (complete != null) store.writeManifest(complete);
         finished = true;
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
             // The JVM is already shutting down; the hook sees finished and leaves the manifest alone.
         }
+    }
+
+    /**
+     * Marks the run {@code failed} (an error, not a signal: the message is the caller's to print);
+     * after this the hook does nothing.
+     */
+    synchronized void fail() {
+        if (finished) return;
+        store.writeManifest(manifest.withStatus("failed")
+                .withSegment(new RunManifest.Segment(started, Instant.now().toString(), -1, "failed")));
+        finish(null);
     }
 
     private synchronized void interrupted() {

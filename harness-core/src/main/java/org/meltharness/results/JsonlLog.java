@@ -74,8 +74,10 @@ public final class JsonlLog<T> implements AutoCloseable {
                 try {
                     records.add(Json.read(lines[i], type));
                 } catch (JsonProcessingException e) {
+                    // A record's own check (a constructor's IllegalArgumentException) says best what is wrong.
+                    Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : null;
                     throw HarnessException.badData(file + ":" + (i + 1) + ": not a " + type.getSimpleName() + " line: "
-                            + e.getOriginalMessage());
+                            + (cause != null ? cause.getMessage() : e.getOriginalMessage()));
                 }
             }
         } catch (IOException e) {

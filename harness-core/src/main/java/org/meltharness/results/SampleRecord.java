@@ -29,6 +29,15 @@ public record SampleRecord(
         List<String> prompts,
         Fidelity fidelity) {
 
+    /** What every reader (summary, compare, diff, report) relies on; a line without it is bad data. */
+    public SampleRecord {
+        if (metrics == null) throw new IllegalArgumentException("document " + docId + " has no metrics");
+        if (choices == null || choices.isEmpty()) throw new IllegalArgumentException("document " + docId + " has no choices");
+        if (gold < 0 || gold >= choices.size()) {
+            throw new IllegalArgumentException("document " + docId + " has gold " + gold + " of " + choices.size() + " choices");
+        }
+    }
+
     /** A record without fidelity measures. */
     public SampleRecord(int docId, String docHash, String promptHash, int gold, int pred, int predNorm,
             Map<String, Double> metrics, List<Choice> choices, double timeMs, double prefillMs, long tokens,

@@ -55,6 +55,19 @@ class JsonlLogTest {
     }
 
     @Test
+    void aWellFormedButIncompleteRecordIsBadDataNotACrashLater(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("samples-t.jsonl");
+        Files.writeString(f, Json.line(record(0)) + "\n{\"doc_id\":1}\n");
+        var e = assertThrows(HarnessException.class, () -> JsonlLog.read(f, SampleRecord.class));
+        assertEquals(HarnessException.BAD_DATA, e.exitCode());
+        assertEquals(f + ":2: not a SampleRecord line: document 1 has no metrics", e.getMessage());
+        String goldOutOfRange = Json.line(record(2)).replace("\"gold\":0", "\"gold\":7");
+        Files.writeString(f, goldOutOfRange + "\n");
+        var g = assertThrows(HarnessException.class, () -> JsonlLog.read(f, SampleRecord.class));
+        assertEquals(f + ":1: not a SampleRecord line: document 2 has gold 7 of 1 choices", g.getMessage());
+    }
+
+    @Test
     void atomicWriteLeavesNoTemporaryFiles(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("summary.json");
         AtomicFiles.write(f, "one");

@@ -127,6 +127,22 @@ class EvalCommandTest {
                 SharedFiles.datasets().toString(), "--limit", "2", "--output", dir.resolve("runs").toString(), "--offline");
         assertEquals(4, unpadded.exitCode());
         assertEquals(1, unpadded.err().lines().filter(l -> l.startsWith("harness: ")).count(), unpadded.err());
+        for (String[] bad : List.of(eval("arc_easy", 2, "--batch-docs", "0"), eval("arc_easy", 2, "--num-fewshot", "-2"))) {
+            CliRun r = CliRun.of(bad);
+            assertEquals(2, r.exitCode(), r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+        }
+        // A reference run without top-k is refused before a run folder is made.
+        Path refRoot = dir.resolve("ref");
+        assertEquals(0, CliRun.of("eval", "--task", "arc_easy", "--model", SharedFiles.stories260kPad192().toString(), "--data-dir",
+                SharedFiles.datasets().toString(), "--limit", "2", "--output", refRoot.toString(), "--offline").exitCode());
+        Path ref;
+        try (Stream<Path> s = Files.list(refRoot)) {
+            ref = s.findFirst().orElseThrow();
+        }
+        CliRun noTopk = CliRun.of(eval("arc_easy", 2, "--fidelity-against", ref.toString()));
+        assertEquals(2, noTopk.exitCode(), noTopk.err());
+        assertTrue(noTopk.err().contains("has no top-k for arc_easy (run it with --store-topk)"), noTopk.err());
         assertTrue(!Files.exists(dir.resolve("runs")) || Files.list(dir.resolve("runs")).findAny().isEmpty(),
                 "a run that could not start leaves no folder");
     }
