@@ -61,7 +61,11 @@ final class AdbRun {
         if (!Files.isRegularFile(serverFile)) throw HarnessException.usage("no server binary at " + server + " (--server)");
         Path model = Path.of(args.value("--model").orElseThrow(() -> HarnessException.usage("--model is required")));
         if (!Files.isRegularFile(model)) throw HarnessException.usage("--model must be a model file here (a .gguf) to push to the phone: " + model);
-        int port = Integer.parseInt(request.options().getOrDefault("port", profile.port() == null ? "8080" : profile.port().toString()));
+        double asked = request.number("port", profile.port() == null ? 8080 : profile.port());
+        if (asked != Math.rint(asked) || asked < 1 || asked > 65535) {
+            throw HarnessException.usage("--device-option port must be a TCP port (1-65535), not " + request.options().get("port"));
+        }
+        int port = (int) asked;
 
         String remoteServer = push(serial, serverFile, "");
         String remoteModel = push(serial, model, ".gguf");

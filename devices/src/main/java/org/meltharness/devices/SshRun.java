@@ -267,7 +267,9 @@ final class SshRun {
 
     /** Waits until the device's counted thermal zones are below the profile's cool-down threshold (10 minutes at most). */
     private void coolDown(SshConnection ssh) throws IOException {
-        Double to = request.options().containsKey("cooldown_to") ? Double.valueOf(request.options().get("cooldown_to")) : profile.cooldownTo();
+        // Boxed on both sides: a numeric conditional would unbox a missing profile value and throw.
+        Double to = request.options().containsKey("cooldown_to") ? Double.valueOf(request.number("cooldown_to", 0))
+                : profile.cooldownTo();
         if (to == null || request.command().equals("bench")) return; // bench cools down before each repetition itself
         Path mirror = Files.createTempDirectory("harness-device-sys");
         try {

@@ -23,18 +23,23 @@ class AdbDeviceTest {
 
     private record Run(int code, String stderr) {}
 
-    private Run harness(Path pathDir, String serial) throws Exception {
+    private Run harness(Path pathDir, String serial, String... more) throws Exception {
         Path server = Files.writeString(tmp.resolve("llama-server"), "#!/bin/sh\n");
         Path model = Files.writeString(tmp.resolve("model.gguf"), "GGUF");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "org.meltharness.cli.Main", "bench", "--device", "adb:" + serial,
                 "--runtime", "http", "--server", server.toString(), "--model", model.toString(), "--output", tmp.resolve("out").toString()));
+        cmd.addAll(List.of(more));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("PATH", pathDir + ":/usr/bin:/bin");
         pb.environment().remove("ADB");
         Process p = pb.start();
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Run(p.waitFor(), err);
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("harness did not end within 60 s: " + err);
+        }
+        return new Run(p.exitValue(), err);
     }
 
     private Path fakeAdb(String devicesOutput) throws Exception {
@@ -56,7 +61,8 @@ class AdbDeviceTest {
     void noAdbOnThePath() throws Exception {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         // /usr/bin and /bin stay on the PATH; the test machine has no adb there.
-        if (Files.exists(Path.of("/usr/bin/adb")) || Files.exists(Path.of("/bin/adb"))) return;
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(Path.of("/usr/bin/adb")) || Files.exists(Path.of("/bin/adb")),
+                "an adb is installed on this machine");
         assertOneLine(harness(empty, "0123456789ABCDEF"), "adb not found");
     }
 
@@ -76,5 +82,12 @@ class AdbDeviceTest {
     void anotherDeviceThanTheOneNamed() throws Exception {
         Path bin = fakeAdb("List of devices attached\nemulator-5554\tdevice\n\n");
         assertOneLine(harness(bin, "0123456789ABCDEF"), "0123456789ABCDEF is not attached");
+    }
+
+    @Test
+    void aPortThatIsNotANumber() throws Exception {
+        Path bin = fakeAdb("List of devices attached\n0123456789ABCDEF\tdevice\n\n");
+        assertOneLine(harness(bin, "0123456789ABCDEF", "--device-option", "port=abc"), "--device-option port must be a number, not 'abc'");
+        assertOneLine(harness(bin, "0123456789ABCDEF", "--device-option", "port=70000"), "must be a TCP port (1-65535), not 70000");
     }
 }

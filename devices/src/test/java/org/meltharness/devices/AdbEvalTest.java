@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,6 +90,7 @@ class AdbEvalTest {
         assertTrue(Files.isRegularFile(run.resolve("device-timeseries.csv")), output);
         // The server was stopped: its pid no longer runs.
         long pid = Long.parseLong(Files.readString(phone.resolve("melt-harness/server.pid")).strip());
-        ProcessHandle.of(pid).ifPresent(h -> h.onExit().join());
+        ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(10, TimeUnit.SECONDS).join());
+        assertTrue(ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true), "the server was stopped");
     }
 }

@@ -151,9 +151,15 @@ public final class BenchRunner {
         Double endCelsius = hooks.hottestCelsius().get();
         if (!warmup) {
             // The runtime's own clock starts just after ours; its prefill time places the split.
-            long split = Math.max(t0 + 1, Math.min(t1 - 1, t0 + Math.max(1, g.prefillNanos())));
-            windows.add(new PhaseWindow("prefill", t0, split));
-            windows.add(new PhaseWindow("decode", split, Math.max(t1, split + 1)));
+            // The first token comes out of prefill; decode makes the rest. A turn of one token (pp) has
+            // no decode window, so decode energy is never a sliver of prefill divided by one token.
+            if (g.tokens().length <= 1) {
+                windows.add(new PhaseWindow("prefill", t0, Math.max(t1, t0 + 1)));
+            } else {
+                long split = Math.max(t0 + 1, Math.min(t1 - 1, t0 + Math.max(1, g.prefillNanos())));
+                windows.add(new PhaseWindow("prefill", t0, split));
+                windows.add(new PhaseWindow("decode", split, Math.max(t1, split + 1)));
+            }
         }
         List<Integer> tokens = Arrays.stream(g.tokens()).boxed().toList();
         TurnRecord r = new TurnRecord(kind, c, t, rep, warmup, (t0 - originNanos) / 1e9, TurnMetrics.of(g, t1 - t0),

@@ -275,7 +275,8 @@ final class BenchCommand implements Callable<Integer> {
             List<PhaseEnergy> energy, List<PhaseSummary> phaseRows) {
         List<TurnRecord> measured = turns.stream().filter(t -> !t.warmup()).toList();
         long inputTokens = measured.stream().mapToLong(t -> t.metrics().inputTokens()).sum();
-        long outputTokens = measured.stream().mapToLong(t -> t.metrics().outputTokens()).sum();
+        // Decode makes every token but the first (which prefill yields): the count decode tok/s uses too.
+        long outputTokens = measured.stream().mapToLong(t -> Math.max(0, t.metrics().outputTokens() - 1)).sum();
         for (MeterTrace trace : traces) {
             energy.add(PhaseEnergy.of("load", trace, named(windows, "load"), OptionalLong.empty()));
             energy.add(PhaseEnergy.of("prefill", trace, named(windows, "prefill"), OptionalLong.of(inputTokens)));

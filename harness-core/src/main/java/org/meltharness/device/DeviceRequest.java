@@ -27,6 +27,17 @@ public record DeviceRequest(
         args = List.copyOf(args);
     }
 
+    /** A numeric {@code --device-option}, or {@code fallback} when it is not given; a bad number is a usage error. */
+    public double number(String key, double fallback) {
+        String v = options.get(key);
+        if (v == null) return fallback;
+        try {
+            return Double.parseDouble(v.strip());
+        } catch (NumberFormatException e) {
+            throw org.meltharness.HarnessException.usage("--device-option " + key + " must be a number, not '" + v + "'");
+        }
+    }
+
     /** One option as given: its longest name and its value (none for a flag). */
     public record Arg(String name, List<String> values) {
         public Arg {

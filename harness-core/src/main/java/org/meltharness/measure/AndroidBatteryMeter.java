@@ -12,8 +12,10 @@ import java.util.function.Consumer;
  * in watts (|current| × voltage), with the signed current and the voltage beside it.
  *
  * <p>current_now is in µA, but its sign depends on the vendor (negative while discharging on some,
- * positive on others), so power takes its magnitude. While the battery is charging (USB adb) it
- * measures the charger, not the phone: that is noted. A few older devices report mA; pass the
+ * positive on others), so power takes its magnitude. While the battery is charging or full on
+ * USB power, its current is the charger's net flow, not the phone's draw (near zero when full):
+ * the meter is then unavailable, and a run whose phone starts charging loses the meter from that
+ * reading on, rather than reporting energy that is wrong. A few older devices report mA; pass the
  * scale for them.
  */
 public final class AndroidBatteryMeter implements PowerMeter {
@@ -25,7 +27,6 @@ public final class AndroidBatteryMeter implements PowerMeter {
     private final AdbShell adb;
     private final double ampsPerUnit;
     private final String unavailable;
-    private boolean notedCharging;
 
     private AndroidBatteryMeter(AdbShell adb, double ampsPerUnit, String unavailable) {
         this.adb = adb;
@@ -42,8 +43,7 @@ public final class AndroidBatteryMeter implements PowerMeter {
     public static AndroidBatteryMeter open(AdbShell adb, double ampsPerUnit) {
         String why;
         try {
-            parse(adb.run(COMMAND));
-            why = null;
+            why = onExternalPower(parse(adb.run(COMMAND)));
         } catch (DeviceError e) {
             why = e.getMessage();
         } catch (IOException e) {
@@ -84,10 +84,8 @@ public final class AndroidBatteryMeter implements PowerMeter {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");
         }
-        if (b.status.equalsIgnoreCase("Charging") && !notedCharging) {
-            notedCharging = true;
-            notes.accept("battery is charging (USB connected?): its current is the charger's, not the phone's draw");
-        }
+        String external = onExternalPower(b);
+        if (external != null) throw new IOException(external);
         double amps = b.current * ampsPerUnit;
         double volts = b.microvolts * 1e-6;
         List<Reading> out = new ArrayList<>(3);
@@ -98,6 +96,13 @@ public final class AndroidBatteryMeter implements PowerMeter {
     }
 
     private record Battery(long current, long microvolts, String status) {}
+
+    /** Why the battery cannot measure the phone now, or null: it is charging or full on external power. */
+    private static String onExternalPower(Battery b) {
+        if (!b.status.equalsIgnoreCase("Charging") && !b.status.equalsIgnoreCase("Full")) return null;
+        return "battery is " + b.status + " (USB power): its current is the charger's, not the phone's draw; "
+                + "use wireless debugging or a cable without power";
+    }
 
     /** The device answered, but not with the battery: missing, unauthorised, permission denied. */
     private static final class DeviceError extends IOException {

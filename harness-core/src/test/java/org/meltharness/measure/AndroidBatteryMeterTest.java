@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
@@ -50,12 +49,18 @@ class AndroidBatteryMeterTest {
     }
 
     @Test
-    void chargingIsNotedOnce() throws Exception {
-        AndroidBatteryMeter m = AndroidBatteryMeter.open(device(ok("412000\n4350000\nCharging\n")));
-        List<String> notes = new ArrayList<>();
-        m.read(notes::add);
-        m.read(notes::add);
-        assertEquals(List.of("battery is charging (USB connected?): its current is the charger's, not the phone's draw"), notes);
+    void chargingOrFullOnUsbPowerIsUnavailableNotAWrongReading() throws Exception {
+        for (String status : List.of("Charging", "Full")) {
+            String why = AndroidBatteryMeter.open(device(ok("412000\n4350000\n" + status + "\n"))).whyUnavailable().orElseThrow();
+            assertEquals("battery is " + status + " (USB power): its current is the charger's, not the phone's draw; "
+                    + "use wireless debugging or a cable without power", why);
+        }
+        // Plugged in mid-run: the probe stops, so later windows are unavailable rather than near zero.
+        AndroidBatteryMeter m = AndroidBatteryMeter.open(device(ok("-400000\n3900000\nDischarging\n"),
+                ok("-400000\n3900000\nDischarging\n"), ok("300000\n4300000\nCharging\n")));
+        m.read(n -> {});
+        var e = assertThrows(IOException.class, () -> m.read(n -> {}));
+        assertTrue(e.getMessage().startsWith("battery is Charging (USB power)"), e.getMessage());
     }
 
     @Test

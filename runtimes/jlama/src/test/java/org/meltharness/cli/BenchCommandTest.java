@@ -102,7 +102,12 @@ class BenchCommandTest {
         for (JsonNode e : s.get("energy")) {
             assertEquals("nvidia", e.get("meter").asText());
             assertTrue(e.get("joules").asDouble() > 0, e.toString());
-            if (e.get("phase").asText().equals("decode")) decodeMeasured = e.get("joules_per_token").asDouble() > 0;
+            if (e.get("phase").asText().equals("decode")) {
+                decodeMeasured = e.get("joules_per_token").asDouble() > 0;
+                // Decode makes 15 of each tg turn's 16 tokens (the first comes from prefill), over 2
+                // repetitions; pp turns (one token) add no decode window.
+                assertEquals(e.get("joules").asDouble() / 30, e.get("joules_per_token").asDouble(), 1e-12, e.toString());
+            }
         }
         assertTrue(decodeMeasured);
         String turns = Files.readString(root.resolve("pp/turns.csv"));
