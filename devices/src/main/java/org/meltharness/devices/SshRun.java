@@ -547,11 +547,6 @@ final class SshRun {
         String name = "device-timeseries.csv";
         for (int k = 2; Files.exists(localDir.resolve(name)); k++) name = "device-timeseries-" + k + ".csv";
         MeasurementCsv.writeSamples(localDir.resolve(name), rec);
-        try {
-            Files.setPosixFilePermissions(localDir.resolve(name), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException e) {
-            // Not a POSIX file system: its defaults apply.
-        }
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("file", name);
         t.put("samples", rec.samples().size());

@@ -254,8 +254,6 @@ final class BenchCommand implements Callable<Integer> {
         try {
             MeasurementCsv.writeSamples(store.dir().resolve("timeseries.csv"), recording);
             MeasurementCsv.writeSummaries(store.dir().resolve("phases.csv"), phaseRows);
-            shareable(store.dir().resolve("timeseries.csv"));
-            shareable(store.dir().resolve("phases.csv"));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -294,15 +292,6 @@ final class BenchCommand implements Callable<Integer> {
         } else {
             err.println("harness: OUTPUTS CHANGED against run " + v.referenceRun() + ": " + v.changed() + " of " + v.compared() + " turns ("
                     + String.join(", ", v.changedTurns().stream().limit(10).toList()) + ")");
-        }
-    }
-
-    /** MeasurementCsv's temporary files are private to their owner; results are meant to be shared, like AtomicFiles'. */
-    private static void shareable(Path file) throws java.io.IOException {
-        try {
-            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException e) {
-            // Not a POSIX file system: its defaults apply.
         }
     }
 

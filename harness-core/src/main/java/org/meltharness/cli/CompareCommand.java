@@ -6,9 +6,6 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -166,8 +163,7 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     private Path write(List<CompareRow> rows) {
-        String id = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        Path dir = output.resolve("comparisons").resolve(id);
+        Path dir = RunStore.createTimestampedFolder(output.resolve("comparisons"));
         StringWriter csv = new StringWriter();
         try (CSVPrinter p = new CSVPrinter(csv, CSVFormat.DEFAULT.builder().setHeader(CompareRow.HEADER)
                 .setRecordSeparator('\n').get())) {

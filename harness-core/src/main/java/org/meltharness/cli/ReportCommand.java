@@ -3,9 +3,6 @@ package org.meltharness.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -74,8 +71,7 @@ final class ReportCommand implements Callable<Integer> {
         List<RunStore> stores = runs.isEmpty() || all ? RunRows.all(output) : runs.stream().map(r -> RunStore.locate(output, r)).toList();
         if (stores.isEmpty() && paper == null) throw HarnessException.usage("no runs under " + output + " (run ./harness eval or ./harness bench first)");
         List<TableFormat> fmts = formats.stream().map(TableFormat::parse).toList();
-        Path dir = reportDir != null ? reportDir
-                : output.resolve("reports").resolve(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path dir = reportDir != null ? reportDir : RunStore.createTimestampedFolder(output.resolve("reports"));
         List<RunRow> rows = RunRows.of(stores);
         List<BenchRow> benchRows = BenchRows.of(stores);
         List<Table> tables = new ArrayList<>();

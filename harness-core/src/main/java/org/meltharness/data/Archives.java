@@ -3,7 +3,6 @@ package org.meltharness.data;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -32,11 +31,7 @@ final class Archives {
                 default -> throw new IllegalArgumentException("archive type " + type);
             };
             if (!found) throw HarnessException.badData(archive + " has no member " + member);
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            org.meltharness.results.AtomicFiles.moveIntoPlace(tmp, target);
         } catch (IOException e) {
             throw HarnessException.badData("cannot extract " + member + " from " + archive + ": " + e.getMessage());
         } finally {

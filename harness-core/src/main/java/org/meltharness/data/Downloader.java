@@ -11,10 +11,8 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
@@ -79,11 +77,7 @@ public final class Downloader {
                 fetch(http, url, part, expectedBytes, headers);
             }
             verify(url, part, expectedSha256, expectedBytes);
-            try {
-                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            org.meltharness.results.AtomicFiles.moveIntoPlace(part, target);
             return target;
         } catch (HttpConnectTimeoutException e) {
             throw failed(url, "cannot connect to " + url.getHost() + " within " + CONNECT_TIMEOUT.toSeconds() + " s");

@@ -1,11 +1,9 @@
 package org.meltharness.eval;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.meltharness.HarnessException;
-import org.meltharness.results.JsonlLog;
 import org.meltharness.results.RunManifest;
 import org.meltharness.results.RunStore;
 import org.meltharness.results.SampleRecord;
@@ -40,11 +38,11 @@ public final class Comparison {
             throw HarnessException.usage("run " + run.runId() + " shares no task with reference " + ref.runId());
         }
         for (RunManifest.TaskRecord task : m.tasks()) {
-            Map<Integer, SampleRecord> mine = byId(run, task.name());
+            Map<Integer, SampleRecord> mine = run.samplesByDoc(task.name());
             Map<Integer, SampleRecord> theirs = null;
             if (ref != null) {
                 if (refManifest.tasks().stream().noneMatch(t -> t.name().equals(task.name()))) continue;
-                theirs = byId(ref, task.name());
+                theirs = ref.samplesByDoc(task.name());
                 if (!theirs.keySet().equals(mine.keySet())) {
                     throw HarnessException.usage(task.name() + ": run " + run.runId() + " scored " + mine.size()
                             + " documents and reference " + ref.runId() + " " + theirs.size()
@@ -128,9 +126,4 @@ public final class Comparison {
         return out;
     }
 
-    private static Map<Integer, SampleRecord> byId(RunStore run, String task) {
-        Map<Integer, SampleRecord> m = new LinkedHashMap<>();
-        for (SampleRecord r : JsonlLog.read(run.samplesFile(task), SampleRecord.class)) m.putIfAbsent(r.docId(), r);
-        return m;
-    }
 }

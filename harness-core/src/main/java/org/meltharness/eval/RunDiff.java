@@ -2,13 +2,11 @@ package org.meltharness.eval;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.meltharness.HarnessException;
 import org.meltharness.results.RunManifest;
 import org.meltharness.results.RunStore;
-import org.meltharness.results.JsonlLog;
 import org.meltharness.results.SampleRecord;
 
 /**
@@ -53,8 +51,7 @@ public final class RunDiff {
             throw HarnessException.usage("runs " + a.runId() + " and " + b.runId() + " have no task in common");
         }
         List<TaskDiff> out = new ArrayList<>();
-        for (String task : common) out.add(task(task, byId(JsonlLog.read(a.samplesFile(task), SampleRecord.class)),
-                byId(JsonlLog.read(b.samplesFile(task), SampleRecord.class)), worstN));
+        for (String task : common) out.add(task(task, a.samplesByDoc(task), b.samplesByDoc(task), worstN));
         return out;
     }
 
@@ -101,9 +98,4 @@ public final class RunDiff {
                 List.copyOf(deltas.subList(0, Math.min(worstN, deltas.size()))));
     }
 
-    private static Map<Integer, SampleRecord> byId(List<SampleRecord> records) {
-        Map<Integer, SampleRecord> m = new LinkedHashMap<>();
-        for (SampleRecord r : records) m.putIfAbsent(r.docId(), r);
-        return m;
-    }
 }

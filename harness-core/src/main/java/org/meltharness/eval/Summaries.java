@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import org.meltharness.results.RunManifest;
 import org.meltharness.results.RunManifest.TaskRecord;
-import org.meltharness.results.JsonlLog;
 import org.meltharness.results.SampleRecord;
 import org.meltharness.results.RunStore;
 import org.meltharness.results.Summary;
@@ -30,7 +29,7 @@ public final class Summaries {
         Map<String, TaskStats> byTask = new LinkedHashMap<>();
         boolean complete = true;
         for (TaskRecord t : manifest.tasks()) {
-            List<SampleRecord> samples = dedupe(JsonlLog.read(store.samplesFile(t.name()), SampleRecord.class));
+            List<SampleRecord> samples = List.copyOf(store.samplesByDoc(t.name()).values());
             if (samples.size() < t.docs()) complete = false;
             TaskStats stats = TaskStats.of(samples);
             byTask.put(t.name(), stats);
@@ -83,12 +82,6 @@ public final class Summaries {
                 stats.row(task, "kl_p99", org.meltharness.stats.PairedBootstrap.quantile(all, 0.99), Double.NaN, n),
                 stats.row(task, "kl_max", all[all.length - 1], Double.NaN, n),
                 stats.row(task, "top1_agreement", agree / (double) all.length, Double.NaN, n));
-    }
-
-    private static List<SampleRecord> dedupe(List<SampleRecord> records) {
-        Map<Integer, SampleRecord> byId = new LinkedHashMap<>();
-        for (SampleRecord r : records) byId.putIfAbsent(r.docId(), r);
-        return List.copyOf(byId.values());
     }
 
     /** Time and token totals of a set of documents. */

@@ -79,6 +79,37 @@ public final class RunStore {
         return dir.getFileName().toString();
     }
 
+    /**
+     * A task's samples, one per document: the first line of each (a resumed run that repeated a
+     * document, killed between its append and the next, keeps the first), in file order.
+     */
+    public java.util.Map<Integer, SampleRecord> samplesByDoc(String task) {
+        java.util.Map<Integer, SampleRecord> byId = new java.util.LinkedHashMap<>();
+        for (SampleRecord r : JsonlLog.read(samplesFile(task), SampleRecord.class)) byId.putIfAbsent(r.docId(), r);
+        return byId;
+    }
+
+    /**
+     * A new folder {@code <parent>/<time>} for a command's output (a comparison, a report); a second
+     * one in the same second gets {@code <time>-2}, and so on, so that none overwrites another.
+     */
+    public static Path createTimestampedFolder(Path parent) {
+        String time = ZonedDateTime.now(ZoneOffset.UTC).format(ID_TIME);
+        try {
+            Files.createDirectories(parent);
+            for (int n = 1; ; n++) {
+                Path dir = parent.resolve(n == 1 ? time : time + "-" + n);
+                try {
+                    return Files.createDirectory(dir);
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    // taken: try the next
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a folder in " + parent, e);
+        }
+    }
+
     public Path samplesFile(String task) {
         return dir.resolve("samples-" + task + ".jsonl");
     }

@@ -35,6 +35,8 @@ class MeasurementCsvTest {
         assertEquals(List.of("0.500000", "thermal", "thermal_zone0:acpitz, \"main\"", "temperature", "degC", "45.5"), rows.get(1).toList());
         assertEquals("0.000012", rows.get(2).get("value"), "no scientific notation");
         assertEquals(List.of("timeseries.csv"), Files.list(f.getParent()).map(p -> p.getFileName().toString()).toList());
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)),
+                "results are shared like every other file of a run");
     }
 
     @Test
