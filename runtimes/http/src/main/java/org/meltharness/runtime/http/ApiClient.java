@@ -114,11 +114,13 @@ final class ApiClient {
      * POSTs {@code body} with {@code stream: true} and hands each event's JSON to {@code onEvent}
      * as it arrives. Retried only until the first event arrived: after that a retry would repeat
      * tokens already reported. A stream silent for longer than the timeout counts as lost.
+     * {@code onSend} hears the moment each attempt is sent.
      */
-    void stream(String path, JsonNode body, Consumer<JsonNode> onEvent) {
+    void stream(String path, JsonNode body, java.util.function.LongConsumer onSend, Consumer<JsonNode> onEvent) {
         HttpRequest request = request(path, body, true);
         for (int attempt = 0; ; attempt++) {
             SseLines lines = new SseLines();
+            onSend.accept(System.nanoTime()); // each attempt's own start: a retry's backoff is not time to first token
             java.util.concurrent.CompletableFuture<HttpResponse<Void>> pending = http.sendAsync(request, lines);
             pending.whenComplete((r, t) -> {
                 if (t != null) lines.fail(t instanceof java.util.concurrent.CompletionException && t.getCause() != null

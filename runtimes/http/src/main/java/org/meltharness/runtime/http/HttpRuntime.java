@@ -271,10 +271,10 @@ final class HttpRuntime implements Runtime {
         List<Long> times = new ArrayList<>();
         String[] finish = {null, null};
         int[] usage = {-1, -1};
-        long t0 = System.nanoTime();
+        long[] t0 = {System.nanoTime()};
         try {
-            client.stream("completions", body, event -> {
-                long now = System.nanoTime() - t0;
+            client.stream("completions", body, sent -> t0[0] = sent, event -> {
+                long now = System.nanoTime() - t0[0];
                 for (JsonNode c : event.path("choices")) {
                     String delta = c.path("text").asText("");
                     JsonNode tokenIds = c.path("token_ids");
@@ -298,7 +298,7 @@ final class HttpRuntime implements Runtime {
             if (e.status == 401 || e.status == 403 || e.status == 404) throw HarnessException.usage(e.getMessage());
             throw HarnessException.unsupportedModel(e.getMessage());
         }
-        long total = System.nanoTime() - t0;
+        long total = System.nanoTime() - t0[0];
         int[] tokenIds = ids.stream().mapToInt(Integer::intValue).toArray();
         long[] tokenNanos = times.stream().mapToLong(Long::longValue).toArray();
         // The client cannot see prefill; time to the first token is its upper bound.

@@ -209,7 +209,7 @@ class FlakyServerTest {
         try {
             Runtime runtime = new HttpRuntimeProvider().open(new RuntimeConfig(new ModelSource("m", null, Map.of(),
                     "main", null), "server", 0, Path.of("/tmp"), true, Map.of("endpoint", "http://127.0.0.1:"
-                    + s.getAddress().getPort(), "backoff_ms", "10", "timeout_s", "1")));
+                    + s.getAddress().getPort(), "backoff_ms", "1600", "timeout_s", "1")));
             StringBuilder seen = new StringBuilder();
             var g = runtime.generate(org.meltharness.runtime.GenerationRequest.greedy("", 3),
                     (id, text) -> seen.append(text));
@@ -217,6 +217,8 @@ class FlakyServerTest {
             assertEquals(g.text(), seen.toString());
             assertEquals(3, g.tokenNanos().length);
             assertTrue(g.tokenNanos()[0] > 0 && g.tokenNanos()[0] <= g.tokenNanos()[2]);
+            // The 503's backoff (at least 800 ms) is not time to first token: the clock restarts with each attempt.
+            assertTrue(g.tokenNanos()[0] < 700_000_000L, "TTFT " + g.tokenNanos()[0] / 1e6 + " ms");
             assertEquals(org.meltharness.runtime.Generation.FinishReason.MAX_TOKENS, g.finishReason());
             assertEquals(2, calls.get());
 
