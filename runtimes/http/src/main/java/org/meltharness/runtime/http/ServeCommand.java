@@ -83,13 +83,23 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
-        try (OpenAiServer server = open(err)) {
-            err.printf(Locale.ROOT, "harness: serving %s at %s (queue %d%s); Ctrl-C stops%n", server.modelId(),
-                    server.baseUrl(), queue, apiKeyEnv == null ? "" : ", bearer token from $" + apiKeyEnv);
-            err.flush();
-            Thread hook = new Thread(stop::countDown);
-            java.lang.Runtime.getRuntime().addShutdownHook(hook);
+        OpenAiServer server = open(err);
+        err.printf(Locale.ROOT, "harness: serving %s at %s (queue %d%s); Ctrl-C stops%n", server.modelId(),
+                server.baseUrl(), queue, apiKeyEnv == null ? "" : ", bearer token from $" + apiKeyEnv);
+        err.flush();
+        // The JVM halts once its hooks return, so the hook itself drains and closes the server;
+        // without it, Ctrl-C would cut requests in flight and never close the model.
+        Thread hook = new Thread(server::close, "harness-serve-shutdown");
+        java.lang.Runtime.getRuntime().addShutdownHook(hook);
+        try {
             stop.await();
+        } finally {
+            try {
+                java.lang.Runtime.getRuntime().removeShutdownHook(hook);
+                server.close();
+            } catch (IllegalStateException e) {
+                // Shutting down already: the hook closes the server.
+            }
         }
         return 0;
     }
