@@ -18,7 +18,8 @@ import org.meltharness.runtime.RuntimeProvider;
  * <p>Options ({@code --runtime-option key=value}): {@code concurrency} (requests in flight, 4),
  * {@code batch} (prompts per scoring request, 16), {@code timeout_s} (per request, 600),
  * {@code retries} (on 429, 5xx and lost connections, 6), {@code api_key_env} (the environment
- * variable holding the API key; by default HARNESS_API_KEY, else OPENAI_API_KEY).
+ * variable holding the API key; by default HARNESS_API_KEY, and OPENAI_API_KEY only for
+ * api.openai.com, so that an OpenAI key never travels to another server unasked).
  */
 public final class HttpRuntimeProvider implements RuntimeProvider {
     private static final Set<String> OPTIONS = Set.of("endpoint", "concurrency", "batch", "timeout_s", "retries",
@@ -65,7 +66,9 @@ public final class HttpRuntimeProvider implements RuntimeProvider {
         }
         URI base = base(endpoint);
         String keyVar = o.get("api_key_env");
-        String key = keyVar != null ? System.getenv(keyVar) : firstSet("HARNESS_API_KEY", "OPENAI_API_KEY");
+        String key = keyVar != null ? System.getenv(keyVar)
+                : "api.openai.com".equalsIgnoreCase(base.getHost()) ? firstSet("HARNESS_API_KEY", "OPENAI_API_KEY")
+                : firstSet("HARNESS_API_KEY");
         if (keyVar != null && (key == null || key.isBlank())) {
             throw HarnessException.usage("api_key_env " + keyVar + ": that environment variable is not set");
         }
@@ -92,6 +95,11 @@ public final class HttpRuntimeProvider implements RuntimeProvider {
         }
         if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
             throw HarnessException.usage("--endpoint must be an http:// or https:// URL, not " + endpoint);
+        }
+        if (u.getRawUserInfo() != null) {
+            // The URL is recorded with the run; a credential in it would be too.
+            throw HarnessException.usage("--endpoint must not carry a user or password; put the key in HARNESS_API_KEY "
+                    + "(or the variable named by --runtime-option api_key_env=VAR)");
         }
         if (u.getPath() == null || u.getPath().isEmpty()) u = URI.create(e + "/v1");
         return u;

@@ -256,6 +256,12 @@ class FlakyServerTest {
                     new RuntimeConfig(new ModelSource("m", null, Map.of(), "main", null), "server", 0, Path.of("/tmp"),
                             true, Map.of())));
             assertEquals(HarnessException.USAGE, none.exitCode());
+            HarnessException secret = assertThrows(HarnessException.class, () -> new HttpRuntimeProvider().open(
+                    new RuntimeConfig(new ModelSource("m", null, Map.of(), "main", null), "server", 0, Path.of("/tmp"),
+                            true, Map.of("endpoint", "http://user:sk-123@127.0.0.1:" + s.getAddress().getPort()))));
+            assertEquals(HarnessException.USAGE, secret.exitCode());
+            assertTrue(secret.getMessage().contains("must not carry a user or password"), secret.getMessage());
+            assertFalse(secret.getMessage().contains("sk-123"), "the credential is not echoed");
         } finally {
             s.stop(0);
         }
