@@ -80,8 +80,4 @@ public final class DatasetCatalog {
             throw HarnessException.badData(f + ": " + msg.lines().findFirst().orElse(msg));
         }
     }
-
-    List<String> names() {
-        return List.copyOf(manifests.keySet());
-    }
 }

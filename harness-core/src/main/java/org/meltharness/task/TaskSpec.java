@@ -110,6 +110,10 @@ public record TaskSpec(
                 throw new IllegalArgumentException("aggregation '" + aggregation + "' is not supported (only mean)");
             }
             higherIsBetter = Objects.requireNonNullElse(higherIsBetter, Boolean.TRUE);
+            if (!higherIsBetter) {
+                // compare's deltas and the reports read every metric as higher-is-better.
+                throw new IllegalArgumentException("metric '" + metric + "': higher_is_better false is not supported");
+            }
         }
     }
 
