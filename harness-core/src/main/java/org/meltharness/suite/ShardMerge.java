@@ -39,7 +39,11 @@ public final class ShardMerge {
         return ".shard-" + index + "-of-" + count;
     }
 
-    /** Merges every run folder under {@code sources} into {@code into}; returns the cells written. */
+    /**
+     * Merges every run folder under {@code sources} into {@code into}; returns the cells written.
+     * Every cell is checked before anything is written, and each is built in {@code into/.merging/}
+     * and renamed into place, so a failure leaves no half-merged cell to block the next attempt.
+     */
     public static List<String> merge(List<Path> sources, Path into) {
         Map<String, List<RunStore>> byCell = new LinkedHashMap<>();
         for (Path source : sources) {
@@ -49,36 +53,73 @@ public final class ShardMerge {
                 byCell.computeIfAbsent(cell, k -> new ArrayList<>()).add(RunStore.open(source, d.getFileName().toString()));
             }
         }
-        List<String> written = new ArrayList<>();
+        Map<String, List<RunStore>> plan = new LinkedHashMap<>();
         for (var e : byCell.entrySet()) {
-            List<RunStore> parts = e.getValue();
-            boolean sharded = parts.stream().anyMatch(p -> SHARD.matcher(p.runId()).matches());
-            if (!sharded) {
-                if (parts.size() > 1) throw HarnessException.usage("cell " + e.getKey() + " appears in several folders: " + parts.stream().map(RunStore::dir).toList());
-                copy(parts.getFirst(), into);
-            } else {
-                join(e.getKey(), parts, into);
+            List<RunStore> parts = check(e.getKey(), e.getValue(), into);
+            if (parts != null) plan.put(e.getKey(), parts);
+        }
+        Path staging = into.resolve(".merging");
+        List<String> written = new ArrayList<>();
+        for (var e : plan.entrySet()) {
+            Path built = staging.resolve(e.getKey());
+            try {
+                if (e.getValue().size() == 1 && !SHARD.matcher(e.getValue().getFirst().runId()).matches()) {
+                    copy(e.getValue().getFirst(), built);
+                } else {
+                    join(e.getKey(), e.getValue(), staging);
+                }
+                AtomicFiles.moveIntoPlace(built, into.resolve(e.getKey()));
+            } catch (IOException ex) {
+                deleteTree(built);
+                throw new UncheckedIOException("cannot merge " + e.getKey() + " into " + into, ex);
+            } catch (RuntimeException ex) {
+                deleteTree(built);
+                throw ex;
             }
             written.add(e.getKey());
         }
+        try {
+            Files.deleteIfExists(staging);
+        } catch (IOException ex) {
+            // another merge is staging there too
+        }
+        for (var e : byCell.entrySet()) if (!plan.containsKey(e.getKey())) written.add(e.getKey());
         return written;
     }
 
-    private static void join(String cell, List<RunStore> parts, Path into) {
+    /**
+     * The parts of a cell to write, in shard order; null when the cell is already in place (a
+     * source that is the target itself); refused when it cannot be merged or its target exists.
+     */
+    private static List<RunStore> check(String cell, List<RunStore> parts, Path into) {
+        Path target = into.resolve(cell);
+        boolean sharded = parts.stream().anyMatch(p -> SHARD.matcher(p.runId()).matches());
+        if (!sharded) {
+            if (parts.size() > 1) throw HarnessException.usage("cell " + cell + " appears in several folders: " + parts.stream().map(RunStore::dir).toList());
+            if (target.toAbsolutePath().normalize().equals(parts.getFirst().dir().toAbsolutePath().normalize())) return null;
+        }
+        if (Files.exists(target)) throw HarnessException.usage(target + " exists already; merge into an empty folder");
+        if (!sharded) return parts;
         parts = parts.stream().sorted(Comparator.comparingInt(p -> shardIndex(p.runId()))).toList();
         int count = shardCount(parts.getFirst().runId());
         if (parts.size() != count || parts.stream().anyMatch(p -> shardCount(p.runId()) != count)) {
             throw HarnessException.usage("cell " + cell + " has " + parts.size() + " of its " + count + " shards; merge all of them");
         }
         List<RunManifest> manifests = parts.stream().map(RunStore::readManifest).toList();
-        RunManifest first = manifests.getFirst();
         for (int i = 0; i < manifests.size(); i++) {
             RunManifest m = manifests.get(i);
             if (!"complete".equals(m.status())) throw HarnessException.usage(parts.get(i).runId() + " is not finished; resume it before merging");
-            String why = incompatibility(first, m);
+            String why = incompatibility(manifests.getFirst(), m);
             if (why != null) throw HarnessException.usage("cannot merge " + parts.get(i).runId() + " into " + cell + ": " + why);
         }
-        RunStore merged = RunStore.createNamed(into, cell);
+        return parts;
+    }
+
+    /** Joins a checked cell's shards into {@code staging/<cell>}. */
+    private static void join(String cell, List<RunStore> parts, Path staging) {
+        List<RunManifest> manifests = parts.stream().map(RunStore::readManifest).toList();
+        RunManifest first = manifests.getFirst();
+        RunStore merged = RunStore.createNamed(staging, cell);
         List<RunManifest.TaskRecord> tasks = new ArrayList<>();
         for (RunManifest.TaskRecord t : first.tasks()) {
             List<SampleRecord> all = new ArrayList<>();
@@ -124,15 +165,19 @@ public final class ShardMerge {
         return null;
     }
 
-    private static void copy(RunStore run, Path into) {
-        Path target = into.resolve(run.runId());
-        if (target.toAbsolutePath().normalize().equals(run.dir().toAbsolutePath().normalize())) return;
-        if (Files.exists(target)) throw HarnessException.usage(target + " exists already; merge into an empty folder");
+    private static void copy(RunStore run, Path to) throws IOException {
+        Files.createDirectories(to);
         try (Stream<Path> files = Files.list(run.dir())) {
-            Files.createDirectories(target);
-            for (Path f : files.toList()) Files.copy(f, target.resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+            for (Path f : files.toList()) Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // best effort: the staging folder is hidden and never read as a run
         }
     }
 

@@ -94,6 +94,19 @@ class SuiteCommandTest {
                 "--into", dir.resolve("m3").toString());
         assertEquals(2, refused.exitCode());
         assertTrue(refused.err().contains("different options"), refused.err());
+        assertTrue(!Files.exists(dir.resolve("m3")) || Files.list(dir.resolve("m3")).filter(p -> !p.getFileName().toString()
+                .startsWith(".")).findAny().isEmpty(), "a refused merge writes no cell");
+
+        // A missing shard refuses the whole merge before any cell is written, so the retry with all of them works;
+        // merging again into the same folder is a usage error, not an internal one.
+        CliRun partial = CliRun.of("suite", "merge", d1.resolve("suites/tiny").toString(), "--into", dir.resolve("m4").toString());
+        assertEquals(2, partial.exitCode(), partial.err());
+        assertTrue(partial.err().contains("has 1 of its 2 shards"), partial.err());
+        assertTrue(!Files.exists(dir.resolve("m4").resolve(arcCell)) && !Files.exists(dir.resolve("m4").resolve(winoCell)));
+        CliRun twice = CliRun.of("suite", "merge", d1.resolve("suites/tiny").toString(), d2.resolve("suites/tiny").toString(),
+                "--into", dir.resolve("m2").toString());
+        assertEquals(2, twice.exitCode(), twice.err());
+        assertTrue(twice.err().contains("exists already"), twice.err());
     }
 
     @Test
