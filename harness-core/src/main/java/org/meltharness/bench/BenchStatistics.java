@@ -14,8 +14,17 @@ import java.util.function.Function;
 public final class BenchStatistics {
     private BenchStatistics() {}
 
-    /** A metric of a turn: name, unit and how to read it (null when the turn has no value). */
-    public record Metric(String name, String unit, Function<TurnMetrics, Double> value) {}
+    /**
+     * A metric of a turn: name, unit and how to read it (null when the turn has no value).
+     *
+     * @param pooledPercentile for token latencies: a repetition's value is this percentile of the
+     *     gaps of all its turns together, not the mean of the turns' own percentiles
+     */
+    public record Metric(String name, String unit, Function<TurnMetrics, Double> value, Double pooledPercentile) {
+        Metric(String name, String unit, Function<TurnMetrics, Double> value) {
+            this(name, unit, value, null);
+        }
+    }
 
     public static final List<Metric> METRICS = List.of(
             new Metric("input_tokens", "tokens", m -> (double) m.inputTokens()),
@@ -23,9 +32,9 @@ public final class BenchStatistics {
             new Metric("ttft_ms", "ms", TurnMetrics::ttftMs),
             new Metric("prefill_tok_s", "tok/s", TurnMetrics::prefillTokensPerSecond),
             new Metric("decode_tok_s", "tok/s", TurnMetrics::decodeTokensPerSecond),
-            new Metric("latency_p50_ms", "ms", TurnMetrics::latencyP50Ms),
-            new Metric("latency_p90_ms", "ms", TurnMetrics::latencyP90Ms),
-            new Metric("latency_p99_ms", "ms", TurnMetrics::latencyP99Ms),
+            new Metric("latency_p50_ms", "ms", TurnMetrics::latencyP50Ms, 50.0),
+            new Metric("latency_p90_ms", "ms", TurnMetrics::latencyP90Ms, 90.0),
+            new Metric("latency_p99_ms", "ms", TurnMetrics::latencyP99Ms, 99.0),
             new Metric("e2e_ms", "ms", TurnMetrics::e2eMs));
 
     /**
@@ -53,8 +62,12 @@ public final class BenchStatistics {
         return out;
     }
 
-    /** The mean of a metric over turns that have it; NaN when none has. */
+    /** A repetition's value of a metric: the mean over turns that have it (or the pooled percentile); NaN when none has. */
     static double meanOf(List<TurnRecord> turns, Metric m) {
+        if (m.pooledPercentile() != null && turns.stream().allMatch(t -> t.metrics().tokenGapsMs() != null)) {
+            double[] gaps = turns.stream().flatMap(t -> t.metrics().tokenGapsMs().stream()).mapToDouble(Double::doubleValue).toArray();
+            return Percentile.of(gaps, m.pooledPercentile());
+        }
         double sum = 0;
         int n = 0;
         for (TurnRecord t : turns) {

@@ -1,5 +1,6 @@
 package org.meltharness.bench;
 
+import java.util.List;
 import org.meltharness.runtime.Generation;
 
 /**
@@ -11,6 +12,8 @@ import org.meltharness.runtime.Generation;
  * @param decodeTokensPerSecond MLPerf Client's 2nd+ token rate: (n - 1) / (t_last - t_first)
  * @param latencyP50Ms percentiles of the gaps between consecutive output tokens
  * @param e2eMs the runtime call as the harness timed it, tokenisation and detokenisation included
+ * @param tokenGapsMs those gaps themselves, so that a run's percentiles pool every turn's gaps
+ *     (percentiles of turns do not average into a percentile of the run); null in older files
  */
 public record TurnMetrics(
         int inputTokens,
@@ -21,7 +24,12 @@ public record TurnMetrics(
         Double latencyP50Ms,
         Double latencyP90Ms,
         Double latencyP99Ms,
-        double e2eMs) {
+        double e2eMs,
+        List<Double> tokenGapsMs) {
+
+    public TurnMetrics {
+        tokenGapsMs = tokenGapsMs == null ? null : List.copyOf(tokenGapsMs);
+    }
 
     public static TurnMetrics of(Generation g, long callNanos) {
         long[] t = g.tokenNanos();
@@ -30,7 +38,8 @@ public record TurnMetrics(
         Double prefill = g.prefillNanos() > 0 && g.promptTokens() > 0 ? g.promptTokens() / (g.prefillNanos() / 1e9) : null;
         double[] gaps = interTokenMillis(t, n);
         return new TurnMetrics(g.promptTokens(), n, ttft, prefill, decodeRate(t, n),
-                boxed(Percentile.of(gaps, 50)), boxed(Percentile.of(gaps, 90)), boxed(Percentile.of(gaps, 99)), callNanos / 1e6);
+                boxed(Percentile.of(gaps, 50)), boxed(Percentile.of(gaps, 90)), boxed(Percentile.of(gaps, 99)), callNanos / 1e6,
+                java.util.Arrays.stream(gaps).boxed().toList());
     }
 
     /** MLPerf Client's decode rate: tokens after the first over the time after the first; null below two tokens. */

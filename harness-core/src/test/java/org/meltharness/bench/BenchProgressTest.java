@@ -16,7 +16,7 @@ class BenchProgressTest {
     void linesForCountedAndSustainedRuns() {
         StringWriter out = new StringWriter();
         BenchProgress p = new BenchProgress(new PrintWriter(out), false, 4, null);
-        TurnRecord t = new TurnRecord("chat", 0, 0, 0, false, 0, new TurnMetrics(5, 8, 1.0, null, null, null, null, null, 1), "max_tokens",
+        TurnRecord t = new TurnRecord("chat", 0, 0, 0, false, 0, new TurnMetrics(5, 8, 1.0, null, null, null, null, null, 1, null), "max_tokens",
                 null, null, List.of(), null, null);
         p.advance(t);
         p.advance(t);

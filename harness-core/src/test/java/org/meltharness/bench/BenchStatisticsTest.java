@@ -91,8 +91,22 @@ class BenchStatisticsTest {
         assertEquals(4, positions.getFirst().decodeTokensPerSecond().n());
     }
 
+    @Test
+    void tokenLatencyPercentilesPoolTheGapsOfAllTurnsOfARepetition() {
+        // A long turn of steady 10 ms gaps and a short turn of one 100 ms gap: the turns' own medians
+        // are 10 and 100 (mean 55), but the median gap of the repetition is 10.
+        TurnMetrics steady = new TurnMetrics(10, 5, 20.0, null, null, 10.0, 10.0, 10.0, 60, List.of(10.0, 10.0, 10.0, 10.0));
+        TurnMetrics slow = new TurnMetrics(10, 2, 20.0, null, null, 100.0, 100.0, 100.0, 120, List.of(100.0));
+        List<TurnRecord> turns = List.of(new TurnRecord("chat", 0, 0, 0, false, 0, steady, "max_tokens", null, null, List.of(), null, null),
+                new TurnRecord("chat", 0, 1, 0, false, 0, slow, "max_tokens", null, null, List.of(), null, null));
+        List<MetricSummary> m = BenchStatistics.metrics(turns);
+        assertEquals(10.0, BenchStatistics.find(m, "chat", "latency_p50_ms").orElseThrow().mean(), 1e-12);
+        // numpy.percentile([10, 10, 10, 10, 100], 99) = 96.4
+        assertEquals(96.4, BenchStatistics.find(m, "chat", "latency_p99_ms").orElseThrow().mean(), 1e-9);
+    }
+
     private static TurnRecord turn(int rep, boolean warmup, Double decode) {
-        TurnMetrics m = new TurnMetrics(10, 5, 20.0, 100.0, decode, null, null, null, 50);
+        TurnMetrics m = new TurnMetrics(10, 5, 20.0, 100.0, decode, null, null, null, 50, null);
         return new TurnRecord("chat", 0, 0, rep, warmup, 0, m, "max_tokens", null, null, List.of(1, 2), null, null);
     }
 

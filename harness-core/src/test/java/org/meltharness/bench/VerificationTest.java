@@ -45,7 +45,7 @@ class VerificationTest {
     }
 
     private static TurnRecord turn(int conversation, int turn, boolean warmup, List<Integer> tokens) {
-        TurnMetrics m = new TurnMetrics(3, tokens.size(), 1.0, null, null, null, null, null, 1);
+        TurnMetrics m = new TurnMetrics(3, tokens.size(), 1.0, null, null, null, null, null, 1, null);
         return new TurnRecord("chat", conversation, turn, 0, warmup, 0, m, "max_tokens", null, null, tokens, null, null);
     }
 
