@@ -167,6 +167,7 @@ final class EvalCommand implements Callable<Integer> {
                 previous = newManifest(store, plan, loaded, jobs, docLimit, fewshotSeed, cacheDir);
             } else {
                 checkSameModel(previous, loaded, cacheDir);
+                checkSameTasks(previous, jobs);
             }
             RunManifest manifest = previous.withStatus("running").withRuntime(info, measurements(loaded));
             store.writeManifest(manifest);
@@ -284,7 +285,11 @@ final class EvalCommand implements Callable<Integer> {
         model.quant = o.quant();
         model.weights = o.weights() == null ? "stored" : o.weights();
         if (!parse.hasMatchedOption("--threads")) model.threads = o.threads();
-        if (model.runtimeOptions.isEmpty() && o.runtimeOptions() != null) model.runtimeOptions.putAll(o.runtimeOptions());
+        Map<String, String> storedOptions = o.runtimeOptions() == null ? Map.of() : o.runtimeOptions();
+        conflict(!model.runtimeOptions.isEmpty() && !model.runtimeOptions.equals(storedOptions),
+                "--runtime-option (or --kv-type, --endpoint)", storedOptions);
+        model.runtimeOptions.clear();
+        model.runtimeOptions.putAll(storedOptions);
         if (data.dataDir == null && o.dataDir() != null) data.dataDir = Path.of(o.dataDir());
         if (logPrompts == null) logPrompts = o.logPrompts();
         conflict(parse.hasMatchedOption("--store-topk") && storeTopk != o.storeTopk(), "--store-topk", o.storeTopk());
@@ -298,6 +303,18 @@ final class EvalCommand implements Callable<Integer> {
         if (differs) {
             throw HarnessException.usage("run " + resume + " was made with " + option + " " + stored
                     + "; resume it with the same value or without the option");
+        }
+    }
+
+    /** A resumed run's task files must be the ones it started with: its samples were scored with those prompts. */
+    private static void checkSameTasks(RunManifest previous, List<TaskJob> jobs) {
+        for (TaskJob j : jobs) {
+            String before = previous.tasks().stream().filter(t -> t.name().equals(j.name())).map(RunManifest.TaskRecord::sha256)
+                    .findFirst().orElse(null);
+            if (before != null && !before.equals(j.task().sha256())) {
+                throw HarnessException.usage("the task file of " + j.name() + " changed since run " + previous.runId()
+                        + " started; start a new run");
+            }
         }
     }
 

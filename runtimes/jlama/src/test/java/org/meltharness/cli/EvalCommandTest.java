@@ -101,6 +101,10 @@ class EvalCommandTest {
         assertEquals(2, r.exitCode());
         assertEquals("harness: run " + id + " was made with --limit 2; resume it with the same value or without the option\n",
                 r.err());
+        CliRun other = CliRun.of("eval", "--resume", id, "--runtime-option", "scoring=none", "--output", dir.resolve("runs").toString(),
+                "--offline");
+        assertEquals(2, other.exitCode(), other.err());
+        assertTrue(other.err().contains("was made with --runtime-option (or --kv-type, --endpoint) {}"), other.err());
     }
 
     @Test
