@@ -102,11 +102,12 @@ final class ReportCommand implements Callable<Integer> {
                             : String.format(Locale.ROOT, "%.4f", r.stderr())),
                     String.valueOf(r.n()), EvalCommand.human(r.memoryBytes()), EvalCommand.human(r.peakRssBytes()),
                     String.format(Locale.ROOT, "%.1f", r.msPerDoc()), String.format(Locale.ROOT, "%.0f", r.tokensPerSecond()),
-                    r.runId()));
+                    r.runId() + (r.complete() ? "" : " (partial)")));
         }
         return new Table("runs", "Stored runs", List.of("model", "runtime", "quant", "task", "metric", "value ± stderr", "n",
                 "model bytes", "peak RSS", "ms/doc", "tokens/s", "run"), body,
-                List.of("value: mean over the documents scored; stderr: sample stddev / sqrt(n), as lm-evaluation-harness."));
+                List.of("value: mean over the documents scored; stderr: sample stddev / sqrt(n), as lm-evaluation-harness; "
+                        + "(partial): the run has not scored all its documents yet."));
     }
 
     /** lm-eval's results.json beside each run's own files, so its tools read our runs. */

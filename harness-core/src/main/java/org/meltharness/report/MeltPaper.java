@@ -90,8 +90,8 @@ public final class MeltPaper {
         for (CSVRecord s : specs) {
             String model = s.get("model");
             String quant = s.get("quantization");
-            Optional<RunRow> ours = rows.stream().filter(r -> model.equals(r.melt()) && meltQuant(r.quant()).orElse("").equals(quant))
-                    .max(Comparator.comparing(RunRow::runId));
+            Optional<RunRow> ours = rows.stream().filter(r -> r.complete() && model.equals(r.melt()) && meltQuant(r.quant()).orElse("").equals(quant))
+                    .max(RunRow.NEWEST_LAST);
             body.add(List.of(model, quant,
                     ours.map(r -> gb(r.fileBytes())).orElse("—") + " / " + s.get("size"),
                     ours.map(r -> gb(r.memoryBytes())).orElse("—") + " / " + s.get("size_in_memory"),
@@ -115,22 +115,22 @@ public final class MeltPaper {
             List<String> cells = new ArrayList<>(k);
             for (String task : TASKS.values()) {
                 Optional<RunRow> r = rows.stream()
-                        .filter(x -> x.melt() == null && x.modelLabel().equals(k.get(0)) && x.runtime().equals(k.get(1))
+                        .filter(x -> x.complete() && x.melt() == null && x.modelLabel().equals(k.get(0)) && x.runtime().equals(k.get(1))
                                 && x.quant().equals(k.get(2)) && x.task().equals(task) && x.metric().equals("acc"))
-                        .max(Comparator.comparing(RunRow::runId));
+                        .max(RunRow.NEWEST_LAST);
                 cells.add(r.map(x -> String.format(Locale.ROOT, "%.4f ± %.4f (n=%d)", x.value(), x.stderr(), x.n())).orElse("—"));
             }
             body.add(cells);
         }
         return new Table("other-runs", "Stored runs of models outside MELT's tables", header, body,
-                List.of("acc, latest run per cell; n is the number of documents scored."));
+                List.of("acc, latest complete run per cell; n is the number of documents scored."));
     }
 
     private static Optional<RunRow> latest(List<RunRow> rows, String model, String quant, String task, String metric) {
         return rows.stream()
                 .filter(r -> model.equals(r.melt()) && meltQuant(r.quant()).orElse("").equals(quant) && r.task().equals(task)
                         && r.metric().equals(metric) && r.complete())
-                .max(Comparator.comparing(RunRow::runId));
+                .max(RunRow.NEWEST_LAST);
     }
 
     static Optional<Published> publishedAccuracy(List<CSVRecord> published, String model, String quant, String dataset) {

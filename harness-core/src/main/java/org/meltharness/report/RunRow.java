@@ -25,7 +25,13 @@ public record RunRow(
         long peakRssBytes,
         double msPerDoc,
         double tokensPerSecond,
-        boolean complete) {
+        boolean complete,
+        String createdAt) {
+
+    /** Which of two runs of a cell is the newer: by the time the run started (ids of named suite cells carry none). */
+    public static final java.util.Comparator<RunRow> NEWEST_LAST = java.util.Comparator
+            .comparing(RunRow::createdAt, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))
+            .thenComparing(RunRow::runId);
 
     /** The label of a model in tables and plots: MELT's name when known, else what was asked for. */
     public String modelLabel() {

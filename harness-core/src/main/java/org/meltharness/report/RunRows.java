@@ -49,7 +49,7 @@ public final class RunRows {
                         m.model().quant(), r.task(), r.metric(), r.value(), r.stderr(), r.n(), fileBytes,
                         m.runtime() == null ? -1 : m.runtime().weightBytes(), m.runtime() == null ? -1 : m.runtime().parameters(),
                         m.measurements() == null ? -1 : m.measurements().peakRssBytes(), r.msPerItem(), r.tokensPerSecond(),
-                        complete));
+                        complete, m.createdAt()));
             }
         }
         return out;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportTest {
     private static RunRow row(String melt, String model, String quant, String task, double value, long bytes, double ms) {
         return new RunRow("run-" + quant, model, melt, "llamacpp", quant, task, "acc", value, 0.01, 100, bytes, bytes, 7_000_000_000L,
-                bytes * 2, ms, 100, true);
+                bytes * 2, ms, 100, true, "2026-11-25T00:00:00Z");
     }
 
     @Test
@@ -37,6 +37,19 @@ class ReportTest {
                 && r.get(2).equals("3.83 / 3.83")), specs.rows().toString());
         Table others = tables.get(2);
         assertEquals("stories260K/hf-pad192", others.rows().getFirst().get(0));
+    }
+
+    @Test
+    void theLatestCompleteRunOfACellIsTheNewestByStartTimeNotById() {
+        RunRow older = new RunRow("suite-cell-llama2", "llama2-7b", "Llama-2-7b", "llamacpp", "q4_0", "arc_easy", "acc", 0.70, 0.01,
+                100, 1, 1, 1, 1, 1, 1, true, "2026-11-01T00:00:00Z");
+        RunRow newer = new RunRow("20261120-100000-llama2-q4_0-ab12", "llama2-7b", "Llama-2-7b", "llamacpp", "q4_0", "arc_easy", "acc",
+                0.75, 0.01, 100, 1, 1, 1, 1, 1, 1, true, "2026-11-20T10:00:00Z");
+        RunRow partial = new RunRow("20261124-100000-llama2-q4_0-cd34", "llama2-7b", "Llama-2-7b", "llamacpp", "q4_0", "arc_easy",
+                "acc", 0.10, 0.05, 3, 1, 1, 1, 1, 1, 1, false, "2026-11-24T10:00:00Z");
+        Table acc = MeltPaper.tables(List.of(older, newer, partial)).get(0);
+        List<String> q4 = acc.rows().stream().filter(r -> r.get(0).equals("Llama-2-7b") && r.get(1).equals("q4_0")).findFirst().orElseThrow();
+        assertTrue(q4.get(acc.header().indexOf("arc_easy (ours / MELT)")).startsWith("0.7500"), q4.toString());
     }
 
     @Test
