@@ -27,6 +27,13 @@ public final class NvidiaSmiMeter implements PowerMeter {
     static final List<String> QUERY = List.of(
             "--query-gpu=timestamp,index,power.draw,temperature.gpu,clocks.sm", "--format=csv,noheader,nounits");
 
+    /**
+     * NVML documents power.draw as a one-second average on Ampere and newer GPUs (power.draw.instant
+     * exists on recent drivers only, and could not be tried here): said once per run.
+     */
+    static final String AVERAGING = "nvidia-smi power.draw is a 1 s average on Ampere and newer GPUs: a phase shorter than "
+            + "that (a prefill) takes in power from around it";
+
     private final List<String> command;
     private final int gpus;
     private final String unavailable;
@@ -136,6 +143,7 @@ public final class NvidiaSmiMeter implements PowerMeter {
             batch.put(gpu, f);
         }
         List<Reading> out = new ArrayList<>();
+        if (noted.add("averaging")) notes.accept(AVERAGING);
         for (var e : batch.entrySet()) {
             String gpu = "gpu" + e.getKey();
             String[] f = e.getValue();

@@ -36,10 +36,10 @@ class NvidiaSmiMeterTest {
                     new Reading("gpu0/sm", Quantity.FREQUENCY, 1980),
                     new Reading("gpu1", Quantity.TEMPERATURE, 39),
                     new Reading("gpu1/sm", Quantity.FREQUENCY, 210)), first);
-            assertEquals(List.of("gpu1: power.draw is [N/A], left out"), notes);
+            assertEquals(List.of(NvidiaSmiMeter.AVERAGING, "gpu1: power.draw is [N/A], left out"), notes);
             assertEquals(71.15, m.read(notes::add).getFirst().value());
             assertEquals(71.25, m.read(notes::add).getFirst().value());
-            assertEquals(1, notes.size(), "noted once");
+            assertEquals(2, notes.size(), "noted once");
             var end = assertThrows(EOFException.class, () -> m.read(notes::add));
             assertEquals("nvidia-smi ended with exit code 0", end.getMessage());
         } finally {
@@ -78,7 +78,8 @@ class NvidiaSmiMeterTest {
         Recording r = s.recording();
         TimeSeries power = r.series(NvidiaSmiMeter.NAME, "gpu0", Quantity.POWER);
         assertTrue(power.time(power.size() - 1) >= closing, "close() waited for a line after it was called");
-        assertEquals(List.of(), r.notes(), "stopping it is no failure");
+        assertEquals(List.of(NvidiaSmiMeter.AVERAGING), r.notes().stream().map(Note::message).toList(),
+                "stopping it is no failure: the averaging caveat is the only note");
         var trace = MeterTrace.of(m, r);
         Energy e = EnergyIntegrator.integrate(trace, new PhaseWindow("decode", from, to), OptionalLong.empty());
         assertEquals(150.32 * (to - from) / 1e9, e.joules().getAsDouble(), 1e-6);
