@@ -132,7 +132,9 @@ final class AdbRun {
         String have = shell(serial, "mkdir -p " + DIR + " && ([ -f " + remote + " ] && echo present || echo missing)", "look for " + file.getFileName());
         if (!have.contains("present")) {
             err.println("harness: pushing " + file + " to " + serial);
-            adb(List.of("-s", serial, "push", file.toString(), remote + ".part"), "push " + file.getFileName());
+            // A model is gigabytes: allow for 1 MiB/s (a slow USB 2 link) beyond the usual wait.
+            Duration pushTimeout = ADB_TIMEOUT.plusSeconds(file.toFile().length() >> 20);
+            adb(List.of("-s", serial, "push", file.toString(), remote + ".part"), "push " + file.getFileName(), pushTimeout);
             shell(serial, "mv " + remote + ".part " + remote, "store " + file.getFileName());
         }
         return remote;
@@ -236,6 +238,10 @@ final class AdbRun {
 
     /** Runs adb; not installed, or failing, is one line. */
     private String adb(List<String> arguments, String what) {
+        return adb(arguments, what, ADB_TIMEOUT);
+    }
+
+    private String adb(List<String> arguments, String what, Duration timeout) {
         List<String> cmd = new ArrayList<>();
         cmd.add(adb);
         cmd.addAll(arguments);
@@ -247,12 +253,21 @@ final class AdbRun {
         }
         try {
             p.getOutputStream().close();
-            byte[] bytes = p.getInputStream().readAllBytes();
-            if (!p.waitFor(ADB_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            // Read on the side: reading here would block until adb ends, and the timeout would never fire.
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try (var in = p.getInputStream()) {
+                    in.transferTo(bytes);
+                } catch (IOException e) {
+                    // the process was killed: what was read is all there is
+                }
+            });
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                throw HarnessException.usage("adb did not finish '" + what + "' within " + ADB_TIMEOUT.toSeconds() + " s");
+                throw HarnessException.usage("adb did not finish '" + what + "' within " + timeout.toSeconds() + " s");
             }
-            String text = new String(bytes, StandardCharsets.UTF_8);
+            reader.join(5_000);
+            String text = bytes.toString(StandardCharsets.UTF_8);
             if (p.exitValue() != 0) {
                 String line = text.lines().filter(l -> !l.isBlank()).findFirst().orElse("exit code " + p.exitValue()).strip();
                 throw HarnessException.usage("adb cannot " + what + ": " + line.replaceFirst("^adb: ", "").replaceFirst("^error: ", ""));
