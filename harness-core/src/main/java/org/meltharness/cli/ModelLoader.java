@@ -11,6 +11,7 @@ final class ModelLoader {
      * @param seed seeds random weights when {@code --weights random}
      */
     static ModelPlan plan(ModelOptions opts, long seed, Path cacheDir) {
+        if (opts.threads < 0) throw org.meltharness.HarnessException.usage("--threads must not be negative (0: the runtime's choice)");
         return ModelPlan.resolve(opts.model, opts.runtime, opts.quant, opts.weights, seed, cacheDir);
     }
 

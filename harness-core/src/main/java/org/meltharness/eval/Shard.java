@@ -37,17 +37,27 @@ public record Shard(int index, int count) {
      */
     public static Shard fromEnvironment(Map<String, String> env, int count) {
         if (env.containsKey("SLURM_ARRAY_TASK_ID")) {
-            int id = Integer.parseInt(env.get("SLURM_ARRAY_TASK_ID"));
-            int min = Integer.parseInt(env.getOrDefault("SLURM_ARRAY_TASK_MIN", "0"));
-            int n = env.containsKey("SLURM_ARRAY_TASK_COUNT") ? Integer.parseInt(env.get("SLURM_ARRAY_TASK_COUNT")) : count;
+            int id = number(env, "SLURM_ARRAY_TASK_ID", 0);
+            int min = number(env, "SLURM_ARRAY_TASK_MIN", 0);
+            int n = number(env, "SLURM_ARRAY_TASK_COUNT", count);
             if (n < 1) throw HarnessException.usage("SLURM_ARRAY_TASK_ID is set but the number of shards is not; pass --shards N");
             return new Shard(id - min + 1, n);
         }
         if (env.containsKey("JOB_COMPLETION_INDEX")) {
             if (count < 1) throw HarnessException.usage("JOB_COMPLETION_INDEX is set; pass --shards N (the job's completions)");
-            return new Shard(Integer.parseInt(env.get("JOB_COMPLETION_INDEX")) + 1, count);
+            return new Shard(number(env, "JOB_COMPLETION_INDEX", 0) + 1, count);
         }
         return ALL;
+    }
+
+    private static int number(Map<String, String> env, String name, int fallback) {
+        String v = env.get(name);
+        if (v == null) return fallback;
+        try {
+            return Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw HarnessException.usage("the scheduler's " + name + " is '" + v + "', not a whole number");
+        }
     }
 
     public boolean owns(int item) {

@@ -34,6 +34,7 @@ public final class CoolDown {
         this.zones = zones;
     }
 
+    /** How a wait for the threshold ended. */
     public enum Outcome {
         REACHED,
         TIMED_OUT,

@@ -53,7 +53,10 @@ public final class PyStr {
         return s.codePointCount(0, s.length());
     }
 
-    /** Python's {@code str.isdigit} for the ASCII digits that decide lm-eval's target conversion. */
+    /**
+     * Python's {@code str.isdigit} as lm-eval's target conversion uses it, for Unicode decimal
+     * digits (Python also counts superscripts such as '²', which no task's targets hold).
+     */
     public static boolean isDigits(String s) {
         if (s.isEmpty()) return false;
         for (int i = 0; i < s.length(); i++) {

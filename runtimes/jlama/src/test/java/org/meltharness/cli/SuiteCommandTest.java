@@ -116,6 +116,9 @@ class SuiteCommandTest {
         assertEquals("4/4", slurm.toString());
         var k8s = org.meltharness.eval.Shard.fromEnvironment(java.util.Map.of("JOB_COMPLETION_INDEX", "0"), 3);
         assertEquals("1/3", k8s.toString());
+        var bad = org.junit.jupiter.api.Assertions.assertThrows(org.meltharness.HarnessException.class,
+                () -> org.meltharness.eval.Shard.fromEnvironment(java.util.Map.of("SLURM_ARRAY_TASK_ID", "3a"), 4));
+        assertEquals("the scheduler's SLURM_ARRAY_TASK_ID is '3a', not a whole number", bad.getMessage());
         assertEquals("1/1", org.meltharness.eval.Shard.fromEnvironment(java.util.Map.of(), 0).toString());
     }
 }
