@@ -36,13 +36,15 @@ public final class RunStore {
         return new RunStore(dir);
     }
 
-    /** A new run folder with a chosen id (suites name their cells); fails if it exists. */
+    /**
+     * A run folder with a chosen id (suites name their cells), created unless another process made it
+     * a moment ago; whoever writes it takes its {@link RunLock} first.
+     */
     public static RunStore createNamed(Path root, String runId) {
         if (!runId.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) throw HarnessException.usage("run id '" + runId + "' may only hold letters, digits, '.', '_' and '-'");
         Path dir = root.resolve(runId);
         try {
-            Files.createDirectories(root);
-            Files.createDirectory(dir);
+            Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create run folder " + dir, e);
         }

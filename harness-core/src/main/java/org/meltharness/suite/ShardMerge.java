@@ -19,6 +19,7 @@ import org.meltharness.eval.Summaries;
 import org.meltharness.results.AtomicFiles;
 import org.meltharness.results.Json;
 import org.meltharness.results.JsonlLog;
+import org.meltharness.results.RunLock;
 import org.meltharness.results.RunManifest;
 import org.meltharness.results.RunStore;
 import org.meltharness.results.SampleRecord;
@@ -168,7 +169,10 @@ public final class ShardMerge {
     private static void copy(RunStore run, Path to) throws IOException {
         Files.createDirectories(to);
         try (Stream<Path> files = Files.list(run.dir())) {
-            for (Path f : files.toList()) Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+            for (Path f : files.toList()) {
+                if (f.getFileName().toString().equals(RunLock.FILE)) continue; // whose process wrote the shard, not data
+                Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+            }
         }
     }
 
