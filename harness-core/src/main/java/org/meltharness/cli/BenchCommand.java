@@ -163,7 +163,7 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         Path cacheDir = data.cacheDir();
-        ModelPlan plan = ModelLoader.plan(model, seed, cacheDir);
+        ModelPlan plan = ModelLoader.plan(model, seed, cacheDir, err);
         MonotonicClock clock = MonotonicClock.system();
         ClockAnchor anchor = ClockAnchor.now(clock);
         List<Probe> probes = new ArrayList<>(powerMeters);
@@ -191,7 +191,7 @@ final class BenchCommand implements Callable<Integer> {
             if (!mode.equals("synthetic") && !template.modelsOwn()) {
                 notes.add("the model has no chat template: turns use the plain 'User: ... / Assistant:' layout");
             }
-            String ppPrompt = pp == null ? null : ppPrompt(info);
+            String ppPrompt = pp == null ? null : ppPrompt(loaded.runtime());
 
             store = runId != null ? RunStore.createNamed(output, runId) : RunStore.create(output, label(plan) + "-bench");
             BenchConfig config = new BenchConfig(mode, mode.equals("synthetic") ? null : prompts, convs.size(), repetitions, warmup,
@@ -331,8 +331,11 @@ final class BenchCommand implements Callable<Integer> {
         return new Verification(ref.runId(), JsonlLog.read(samples, TurnRecord.class));
     }
 
-    /** llama-bench's random prompt, in the model's own tokenizer. */
-    private String ppPrompt(ModelInfo info) {
+    /** llama-bench's random prompt, in the model's own tokenizer (a GGUF file's, a folder's tokenizer.json). */
+    private String ppPrompt(org.meltharness.runtime.Runtime runtime) {
+        ModelInfo info = runtime.info();
+        var own = runtime.tokenizer();
+        if (own.isPresent()) return SyntheticPrompt.of(own.get(), pp, info.vocabularySize(), seed);
         try (HfTokenizer tok = HfTokenizer.load(Path.of(info.path()))) {
             return SyntheticPrompt.of(tok, pp, info.vocabularySize(), seed);
         }
@@ -398,7 +401,7 @@ final class BenchCommand implements Callable<Integer> {
         Path tok = modelPath.resolve("tokenizer.json");
         String tokSha = Files.isRegularFile(tok) ? org.meltharness.results.Hashing.sha256(tok) : null;
         var modelRecord = new RunManifest.ModelRecord(plan.source().requested(), plan.source().alias(), info.path(), plan.provider().name(),
-                plan.quant(), weights, tokSha);
+                plan.quant(), weights, tokSha, plan.runtimeChoice());
         // No task options: bench.json holds what this run was asked to do, and marks the folder as a bench run.
         return new RunManifest(store.runId(), Instant.now().toString(), "running", Environment.capture(), modelRecord, info, List.of(),
                 null, measurements(loaded), List.of());

@@ -4,6 +4,9 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.ServiceLoader;
 import org.meltharness.HarnessException;
+import java.util.function.Function;
+import org.meltharness.runtime.JvmRestart;
+import org.meltharness.runtime.JvmRestartNeeded;
 import org.meltharness.runtime.RuntimeCommands;
 import picocli.CommandLine;
 
@@ -12,6 +15,15 @@ public final class Cli {
     private Cli() {}
 
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, null);
+    }
+
+    /**
+     * @param restarter runs the command again in a JVM with the options a runtime needs from the start
+     *     and returns its exit code; null where the command cannot be run again (in-process callers),
+     *     which then get the need as one line
+     */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, Function<JvmRestart, Integer> restarter) {
         CommandLine cl = new CommandLine(new HarnessCommand());
         for (RuntimeCommands module : ServiceLoader.load(RuntimeCommands.class)) {
             for (Object command : module.commands()) cl.addSubcommand(command);
@@ -22,6 +34,7 @@ public final class Cli {
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter e = commandLine.getErr();
             boolean trace = Arrays.asList(parseResult.originalArgs().toArray()).contains("--stacktrace");
+            if (ex instanceof JvmRestartNeeded r && restarter != null) return restarter.apply(r.restart());
             if (ex instanceof HarnessException h) {
                 e.println("harness: " + h.getMessage());
                 if (trace) h.printStackTrace(e);

@@ -99,6 +99,13 @@ final class CompareCommand implements Callable<Integer> {
             if (tasks == null || model == null || quants == null) {
                 throw HarnessException.usage("compare needs stored runs, or --task, --model and --quant");
             }
+            if (runtime == null) {
+                // One runtime for every level, chosen now: each child run would otherwise choose for its own level alone.
+                var source = org.meltharness.model.ModelResolver.builtin().resolve(model).source();
+                var choice = org.meltharness.runtime.Runtimes.choose(null, source, quants);
+                runtime = choice.provider().name();
+                spec.commandLine().getErr().println("harness: runtime " + choice.reason());
+            }
             String[] refSpec = (reference == null ? (runtime == null ? "" : runtime) + ":" + quants.getFirst() : reference).split(":", -1);
             if (refSpec.length != 2) throw HarnessException.usage("--reference is RUNTIME:QUANT, e.g. djl:f32");
             ref = ensureRun(refSpec[0].isEmpty() ? runtime : refSpec[0], refSpec[1], null);

@@ -24,6 +24,7 @@ import org.meltharness.model.WeightFiles;
 import org.meltharness.report.LmEvalResults;
 import org.meltharness.results.AtomicFiles;
 import org.meltharness.results.Json;
+import org.meltharness.results.RunLock;
 import org.meltharness.results.RunManifest;
 import org.meltharness.results.RunManifest.RunOptions;
 import org.meltharness.results.RunStore;
@@ -111,6 +112,8 @@ final class EvalCommand implements Callable<Integer> {
     DeviceOptions device;
 
     private RunStore reference;
+    /** This process's hold on the run folder, from its creation or opening to the end of the command. */
+    private RunLock lock;
 
     @Override
     public Integer call() {
@@ -124,9 +127,18 @@ final class EvalCommand implements Callable<Integer> {
         if (runId != null && resume == null && RunStore.exists(output, runId)) resume = runId;
         if (resume != null) {
             store = RunStore.open(output, resume);
+            lock = RunLock.acquire(store.dir(), store.runId(), msg -> err.println("harness: " + msg));
             previous = store.readManifest();
             adoptOptions(previous);
         }
+        try {
+            return run(store, previous, out, err, catalog);
+        } finally {
+            if (lock != null) lock.close();
+        }
+    }
+
+    private Integer run(RunStore store, RunManifest previous, PrintWriter out, PrintWriter err, TaskCatalog catalog) {
         if (tasks == null || tasks.isEmpty()) throw HarnessException.usage("--task is required");
         int docLimit = limit == null ? Integer.MAX_VALUE : limit;
         if (docLimit < 1) throw HarnessException.usage("--limit must be at least 1");
@@ -135,7 +147,7 @@ final class EvalCommand implements Callable<Integer> {
         long fewshotSeed = seed == null ? 1234L : seed;
 
         Path cacheDir = data.cacheDir();
-        ModelPlan plan = ModelLoader.plan(model, fewshotSeed, cacheDir);
+        ModelPlan plan = ModelLoader.plan(model, fewshotSeed, cacheDir, err);
         if (storeTopk < 0) throw HarnessException.usage("--store-topk must not be negative");
         reference = fidelityAgainst == null ? null : RunStore.locate(output, fidelityAgainst);
         DataStore store0 = DataStores.create(data, err);
@@ -164,6 +176,7 @@ final class EvalCommand implements Callable<Integer> {
                     info.weightDtype(), human(info.weightBytes()), loaded.loadSeconds());
             if (store == null) {
                 store = runId != null ? RunStore.createNamed(output, runId) : RunStore.create(output, label(plan));
+                lock = RunLock.acquire(store.dir(), store.runId(), msg -> err.println("harness: " + msg));
                 previous = newManifest(store, plan, loaded, jobs, docLimit, fewshotSeed, cacheDir);
             } else {
                 checkSameModel(previous, loaded, cacheDir);
@@ -231,7 +244,7 @@ final class EvalCommand implements Callable<Integer> {
         var tok = modelPath.resolve("tokenizer.json");
         String tokSha = java.nio.file.Files.isRegularFile(tok) ? org.meltharness.results.Hashing.sha256(tok) : null;
         var modelRecord = new RunManifest.ModelRecord(plan.source().requested(), plan.source().alias(), info.path(),
-                plan.provider().name(), plan.quant(), weights, tokSha);
+                plan.provider().name(), plan.quant(), weights, tokSha, plan.runtimeChoice());
         List<RunManifest.TaskRecord> taskRecords = new ArrayList<>();
         for (TaskJob j : jobs) {
             taskRecords.add(new RunManifest.TaskRecord(j.name(), j.task().file(), j.task().sha256(),

@@ -16,7 +16,10 @@ public final class Main {
         System.setProperty("org.slf4j.simpleLogger.log.ai.djl", System.getProperty("org.slf4j.simpleLogger.log.ai.djl", "error"));
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        int code = Cli.commandLine(out, err).execute(args);
+        JvmRelaunch.followParent();
+        // A JVM started by JvmRelaunch must not start another: it reports a second restart as an error.
+        int code = Cli.commandLine(out, err, JvmRelaunch.isChild() ? null : restart -> JvmRelaunch.run(restart, args, err))
+                .execute(args);
         out.flush();
         err.flush();
         System.exit(code);

@@ -10,9 +10,12 @@ final class ModelLoader {
     /**
      * @param seed seeds random weights when {@code --weights random}
      */
-    static ModelPlan plan(ModelOptions opts, long seed, Path cacheDir) {
+    static ModelPlan plan(ModelOptions opts, long seed, Path cacheDir, java.io.PrintWriter err) {
         if (opts.threads < 0) throw org.meltharness.HarnessException.usage("--threads must not be negative (0: the runtime's choice)");
-        return ModelPlan.resolve(opts.model, opts.runtime, opts.quant, opts.weights, seed, cacheDir);
+        ModelPlan plan = ModelPlan.resolve(opts.model, opts.runtime, opts.quant, opts.weights, seed, cacheDir);
+        plan.requireJvm();
+        if (!plan.runtimeNamed()) err.println("harness: runtime " + plan.runtimeChoice());
+        return plan;
     }
 
     static ModelPlan.Loaded load(ModelPlan plan, ModelOptions opts, Path cacheDir, boolean offline) {

@@ -45,10 +45,14 @@ public record RunManifest(
                 all);
     }
 
-    /** The model as asked for and as found on disk. */
+    /**
+     * The model as asked for and as found on disk.
+     *
+     * @param runtimeChoice why the runtime ran it: named by the user, or why the harness chose it
+     */
     public record ModelRecord(
             String requested, String alias, String path, String runtime, String quant, List<WeightFile> weights,
-            String tokenizerSha256) {
+            String tokenizerSha256, String runtimeChoice) {
         public ModelRecord {
             weights = weights == null ? List.of() : List.copyOf(weights);
         }

@@ -30,6 +30,14 @@ public interface Runtime extends AutoCloseable {
                 + " does not expose its token distributions, so fidelity against a reference cannot be measured on it");
     }
 
+    /**
+     * The model's tokenizer as this runtime applies it (a GGUF file's own, a folder's tokenizer.json);
+     * empty where the tokens are a server's.
+     */
+    default java.util.Optional<org.meltharness.tokenize.TextTokenizer> tokenizer() {
+        return java.util.Optional.empty();
+    }
+
     /** Generates text from a prompt, reporting each token as it is produced. */
     Generation generate(GenerationRequest request, TokenListener listener);
 

@@ -1,6 +1,8 @@
 package org.meltharness.runtime;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.ServiceLoader;
 import org.meltharness.HarnessException;
 
@@ -12,22 +14,33 @@ public final class Runtimes {
         return ServiceLoader.load(RuntimeProvider.class).stream().map(ServiceLoader.Provider::get).toList();
     }
 
-    /** The runtime named, or the first that accepts the model when none is named. */
-    public static RuntimeProvider select(String name, ModelSource source) {
-        List<RuntimeProvider> all = providers();
-        if (all.isEmpty()) throw new IllegalStateException("no runtime module is on the class path");
-        List<String> names = all.stream().map(RuntimeProvider::name).toList();
-        if (name != null) {
-            return all.stream()
-                    .filter(p -> p.name().equals(name))
-                    .findFirst()
-                    .orElseThrow(() -> HarnessException.usage("unknown runtime '" + name + "'; available: " + names));
-        }
+    /** The runtime of that name, or a usage error listing the others. */
+    public static RuntimeProvider named(String name) {
+        List<RuntimeProvider> all = all();
         return all.stream()
-                .filter(p -> p.accepts(source))
+                .filter(p -> p.name().equals(name))
                 .findFirst()
-                .orElseThrow(() -> HarnessException.unsupportedModel("no runtime can load " + source.requested()
-                        + " (available: " + names + "); name one with --runtime"));
+                .orElseThrow(() -> HarnessException.usage("unknown runtime '" + name + "'; available: "
+                        + all.stream().map(RuntimeProvider::name).toList()));
+    }
+
+    /**
+     * The runtime named, or the one {@link RuntimeChoice} picks for the model at every quantisation of
+     * {@code quants} (a null entry: each runtime's default for the model).
+     */
+    public static RuntimeChoice choose(String name, ModelSource source, List<String> quants) {
+        if (name != null) return RuntimeChoice.named(named(name), quants.getFirst());
+        List<RuntimeProvider> all = all();
+        return RuntimeChoice.best(all, source, quants).orElseThrow(() -> {
+            List<String> why = new ArrayList<>();
+            for (RuntimeProvider p : all) {
+                if (p.modelsByName()) continue;
+                why.add(p.name() + (p.accepts(source) ? " offers " + p.quantizations() : " cannot load it"));
+            }
+            String levels = quants.stream().map(q -> q == null ? "its own format" : q).toList().toString();
+            return HarnessException.unsupportedModel("no runtime runs " + source.requested() + " at " + levels + " ("
+                    + String.join("; ", why) + "); name one with --runtime");
+        });
     }
 
     /** The quantisation to use: the one asked for, else the model name's suffix, else the runtime's default. */
@@ -36,11 +49,17 @@ public final class Runtimes {
             throw HarnessException.usage("--quant " + requested + " contradicts the model name's -" + fromName);
         }
         String q = requested != null ? requested : fromName != null ? fromName : provider.defaultQuantization(source);
-        q = q.toLowerCase(java.util.Locale.ROOT);
+        q = q.toLowerCase(Locale.ROOT);
         if (!provider.quantizations().contains(q)) {
             throw HarnessException.usage("runtime " + provider.name() + " does not offer --quant " + q + "; it offers "
                     + provider.quantizations());
         }
         return q;
+    }
+
+    private static List<RuntimeProvider> all() {
+        List<RuntimeProvider> all = providers();
+        if (all.isEmpty()) throw new IllegalStateException("no runtime module is on the class path");
+        return all;
     }
 }

@@ -2,11 +2,14 @@ package org.meltharness.runtime.djl;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.meltharness.HarnessException;
+import org.meltharness.model.HfFolder;
 import org.meltharness.model.HubClient;
 import org.meltharness.runtime.ModelSource;
+import org.meltharness.runtime.Offer;
 import org.meltharness.runtime.Runtime;
 import org.meltharness.runtime.RuntimeConfig;
 import org.meltharness.runtime.RuntimeProvider;
@@ -37,13 +40,25 @@ public final class DjlRuntimeProvider implements RuntimeProvider {
         return List.of("f32", "bf16");
     }
 
-    /**
-     * Only when named ({@code --runtime djl}): as a reference it is chosen deliberately, and the
-     * runtime found first on the class path must not change with the modules present.
-     */
+    /** A safetensors folder (or hub repository) of a Llama-family model: djl computes those exactly in F32. */
     @Override
     public boolean accepts(ModelSource source) {
-        return false;
+        if (!source.isLocal()) return source.hubRepo("safetensors").isPresent();
+        Path dir = source.localPath();
+        return HfFolder.isSafetensorsFolder(dir) && HfFolder.modelType(dir).map(LlamaConfig.ARCHITECTURES::contains).orElse(false);
+    }
+
+    /** 34.9 s: measured on an AVX-512 machine beside the other runtimes (docs/PERFORMANCE.md, "Choosing a runtime"). */
+    @Override
+    public double referenceSeconds() {
+        return 34.9;
+    }
+
+    /** Only f32 is offered when no runtime is named: bf16 is listed only so that asking for it gets the reason. */
+    @Override
+    public Optional<Offer> offer(ModelSource source, String quant) {
+        if (quant != null && !quant.equalsIgnoreCase("f32")) return Optional.empty();
+        return RuntimeProvider.super.offer(source, "f32");
     }
 
     @Override

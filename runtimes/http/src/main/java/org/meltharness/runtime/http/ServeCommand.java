@@ -117,7 +117,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         Path cache = cacheDir != null ? cacheDir : defaultCacheDir();
         boolean off = offline || "1".equals(System.getenv("HARNESS_OFFLINE"));
-        ModelPlan plan = ModelPlan.resolve(model, runtime, quant, "stored", 0L, cache);
+        ModelPlan plan = ModelPlan.resolve(model, runtime, quant, "stored", 0L, cache).requireJvm();
         if (plan.provider().modelsByName()) {
             throw HarnessException.usage("serve runs a model here; --runtime " + plan.provider().name()
                     + " only talks to another server");

@@ -100,7 +100,8 @@ final class JlamaLoader {
         if (c.headSize % lanes != 0) {
             throw HarnessException.unsupportedModel("jlama 0.8.4 cannot run " + dir + ": head_dim " + c.headSize
                     + " is not a multiple of " + lanes + vectorWhy(lanes)
-                    + (lanes > 8 ? "; run the JVM with -XX:MaxVectorSize=32 to use 8-float vectors" : ""));
+                    + (lanes > 8 ? "; run the JVM with -XX:MaxVectorSize=32 to use 8-float vectors (./harness does this "
+                    + "itself for a local model folder)" : ""));
         }
         if (q4) {
             int block = Q4ByteBufferTensor.BLOCK_SIZE;

@@ -98,6 +98,11 @@ final class JlamaRuntime implements Runtime {
     }
 
     @Override
+    public java.util.Optional<org.meltharness.tokenize.TextTokenizer> tokenizer() {
+        return java.util.Optional.of(tokenizer);
+    }
+
+    @Override
     public ModelInfo info() {
         return info;
     }

@@ -1,12 +1,12 @@
 package org.meltharness.runtime.jlama;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Optional;
 import org.meltharness.HarnessException;
+import org.meltharness.model.HfFolder;
+import org.meltharness.runtime.JvmRestart;
 import org.meltharness.runtime.ModelSource;
+import org.meltharness.runtime.Offer;
 import org.meltharness.runtime.Runtime;
 import org.meltharness.runtime.RuntimeConfig;
 import org.meltharness.runtime.RuntimeProvider;
@@ -44,13 +44,32 @@ public final class JlamaRuntimeProvider implements RuntimeProvider {
     @Override
     public boolean accepts(ModelSource source) {
         if (!source.isLocal()) return source.hubRepo("safetensors").isPresent();
-        Path dir = source.localPath();
-        if (!Files.isDirectory(dir) || !Files.isRegularFile(dir.resolve("config.json"))) return false;
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.anyMatch(p -> p.getFileName().toString().endsWith(".safetensors"));
-        } catch (IOException e) {
-            return false;
-        }
+        return HfFolder.isSafetensorsFolder(source.localPath());
+    }
+
+    /** 81.5 s: measured on an AVX-512 machine beside the other runtimes (docs/PERFORMANCE.md, "Choosing a runtime"). */
+    @Override
+    public double referenceSeconds() {
+        return 81.5;
+    }
+
+    /** Jlama's Q4 multiplies with 8-bit activations: an approximation of Q4 weights, not their exact product. */
+    @Override
+    public boolean exact(String quant) {
+        return !"q4".equalsIgnoreCase(quant);
+    }
+
+    /** q8 is listed so that asking for it gets the reason (Jlama 0.8.4 has no Q8 kernel); it is never offered. */
+    @Override
+    public Optional<Offer> offer(ModelSource source, String quant) {
+        if ("q8".equalsIgnoreCase(quant)) return Optional.empty();
+        return RuntimeProvider.super.offer(source, quant);
+    }
+
+    /** Narrower vectors when the model's shapes need them (see {@link VectorWidth}); a hub model is checked on load. */
+    @Override
+    public Optional<JvmRestart> jvmRestart(ModelSource source, String quant) {
+        return source.isLocal() ? VectorWidth.restartFor(source.localPath()) : Optional.empty();
     }
 
     @Override

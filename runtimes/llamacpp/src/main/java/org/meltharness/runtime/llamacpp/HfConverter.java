@@ -259,6 +259,11 @@ final class HfConverter {
         return m;
     }
 
+    /** Whether convert writes a GGUF for config.json's {@code model_type}. */
+    static boolean converts(String modelType) {
+        return java.util.Set.of("llama", "mistral", "qwen2").contains(modelType);
+    }
+
     static boolean isHfFolder(Path dir) {
         return Files.isRegularFile(dir.resolve("config.json"));
     }

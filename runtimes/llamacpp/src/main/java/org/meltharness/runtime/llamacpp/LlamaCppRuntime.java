@@ -174,7 +174,12 @@ final class LlamaCppRuntime implements Runtime {
         return model;
     }
 
-    LlamaTokenizer tokenizer() {
+    @Override
+    public java.util.Optional<org.meltharness.tokenize.TextTokenizer> tokenizer() {
+        return java.util.Optional.of(tokenizer);
+    }
+
+    LlamaTokenizer llamaTokenizer() {
         return tokenizer;
     }
 

@@ -97,7 +97,7 @@ class BatchScorerTest {
             // no logits (about 1% of the rows here).
             Set<List<Integer>> scoredPrefixes = new HashSet<>();
             for (LoglikelihoodRequest r : requests) {
-                TokenizedPair pair = PairEncoder.encode(rt.tokenizer(), r.context(), r.continuation());
+                TokenizedPair pair = PairEncoder.encode(rt.llamaTokenizer(), r.context(), r.continuation());
                 List<Integer> full = IntStream.concat(IntStream.of(pair.context()), IntStream.of(pair.continuation()))
                         .boxed().toList();
                 for (int end = pair.context().length; end < full.size(); end++) scoredPrefixes.add(full.subList(0, end));

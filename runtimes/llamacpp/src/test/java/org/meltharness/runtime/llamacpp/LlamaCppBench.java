@@ -123,7 +123,7 @@ public final class LlamaCppBench {
     static void generate(Path gguf, int promptTokens, int newTokens, int threads, int reps, Map<String, String> options) {
         try (var rt = (LlamaCppRuntime) new LlamaCppRuntimeProvider().open(new RuntimeConfig(ModelSource.local(gguf), null, threads,
                 Path.of(System.getProperty("java.io.tmpdir"), "melt-bench-cache"), true, options))) {
-            String prompt = promptOf(rt.tokenizer(), promptTokens);
+            String prompt = promptOf(rt.llamaTokenizer(), promptTokens);
             double[] prefill = new double[reps];
             double[] decode = new double[reps];
             for (int rep = 0; rep <= reps; rep++) {
