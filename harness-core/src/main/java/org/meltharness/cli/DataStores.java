@@ -12,6 +12,7 @@ final class DataStores {
 
     static DataStore create(DataLocationOptions opts, PrintWriter err) {
         DataOptions options = DataOptions.fromEnvironment(opts.dataDir, opts.cacheDir(), opts.offline);
+        if (opts.dataDir == null && options.dataDir() != null) err.println("harness: data from " + options.dataDir());
         return new DataStore(DatasetCatalog.load(), options, new Downloader(), msg -> err.println("harness: " + msg));
     }
 }

@@ -80,6 +80,13 @@ public final class ModelResolver {
     }
 
     private static ModelSource source(String requested, ModelAlias alias) {
+        if (alias.local() != null) {
+            Path home = HarnessHome.find().orElseThrow(() -> HarnessException.badData("alias " + alias.name()
+                    + " is the folder " + alias.local() + " of the harness's checkout, which cannot be found here"));
+            Path dir = home.resolve(alias.local());
+            if (!Files.isDirectory(dir)) throw HarnessException.badData("alias " + alias.name() + ": " + dir + " is missing from the checkout");
+            return new ModelSource(requested, dir, Map.of(), "main", alias.name());
+        }
         String revision = alias.revision() == null ? "main" : alias.revision();
         return new ModelSource(requested, null, alias.repos(), revision, alias.name());
     }
