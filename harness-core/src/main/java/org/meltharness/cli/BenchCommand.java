@@ -163,7 +163,7 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         Path cacheDir = data.cacheDir();
-        ModelPlan plan = ModelLoader.plan(model, seed, cacheDir, err);
+        ModelPlan plan = ModelLoader.plan(model, seed, cacheDir);
         MonotonicClock clock = MonotonicClock.system();
         ClockAnchor anchor = ClockAnchor.now(clock);
         List<Probe> probes = new ArrayList<>(powerMeters);
@@ -182,7 +182,7 @@ final class BenchCommand implements Callable<Integer> {
         ModelPlan.Loaded loaded = null;
         try (sampler) {
             Phases.Phase load = phases.begin("load");
-            loaded = ModelLoader.load(plan, model, cacheDir, data.offline());
+            loaded = ModelLoader.load(plan, model, cacheDir, data.offline(), err);
             load.end();
             ModelInfo info = loaded.runtime().info();
             err.printf(Locale.ROOT, "harness: loaded %s on %s (%s, %s) in %.1fs%n", info.architecture(), info.runtime(), info.weightDtype(),

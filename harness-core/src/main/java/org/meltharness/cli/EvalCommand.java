@@ -125,13 +125,13 @@ final class EvalCommand implements Callable<Integer> {
         RunStore store = null;
         RunManifest previous = null;
         if (runId != null && resume == null && RunStore.exists(output, runId)) resume = runId;
-        if (resume != null) {
-            store = RunStore.open(output, resume);
-            lock = RunLock.acquire(store.dir(), store.runId(), msg -> err.println("harness: " + msg));
-            previous = store.readManifest();
-            adoptOptions(previous);
-        }
         try {
+            if (resume != null) {
+                store = RunStore.open(output, resume);
+                lock = RunLock.acquire(store.dir(), store.runId(), msg -> err.println("harness: " + msg));
+                previous = store.readManifest();
+                adoptOptions(previous);
+            }
             return run(store, previous, out, err, catalog);
         } finally {
             if (lock != null) lock.close();
@@ -147,7 +147,7 @@ final class EvalCommand implements Callable<Integer> {
         long fewshotSeed = seed == null ? 1234L : seed;
 
         Path cacheDir = data.cacheDir();
-        ModelPlan plan = ModelLoader.plan(model, fewshotSeed, cacheDir, err);
+        ModelPlan plan = ModelLoader.plan(model, fewshotSeed, cacheDir);
         if (storeTopk < 0) throw HarnessException.usage("--store-topk must not be negative");
         reference = fidelityAgainst == null ? null : RunStore.locate(output, fidelityAgainst);
         DataStore store0 = DataStores.create(data, err);
@@ -170,7 +170,7 @@ final class EvalCommand implements Callable<Integer> {
         Map<GroupSpec, List<String>> groups = new LinkedHashMap<>();
         for (GroupSpec g : catalog.aggregatingGroups(tasks)) groups.put(g, catalog.groupTasks(g));
 
-        try (ModelPlan.Loaded loaded = ModelLoader.load(plan, model, cacheDir, data.offline())) {
+        try (ModelPlan.Loaded loaded = ModelLoader.load(plan, model, cacheDir, data.offline(), err)) {
             var info = loaded.runtime().info();
             err.printf("harness: loaded %s on %s (%s, %s) in %.1fs%n", info.architecture(), info.runtime(),
                     info.weightDtype(), human(info.weightBytes()), loaded.loadSeconds());

@@ -56,8 +56,8 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (maxTokens < 1) throw org.meltharness.HarnessException.usage("--max-tokens must be at least 1");
         if (temperature < 0) throw org.meltharness.HarnessException.usage("--temperature must not be negative");
-        ModelPlan plan = ModelLoader.plan(model, seed, data.cacheDir(), spec.commandLine().getErr());
-        try (ModelPlan.Loaded loaded = ModelLoader.load(plan, model, data.cacheDir(), data.offline())) {
+        ModelPlan plan = ModelLoader.plan(model, seed, data.cacheDir());
+        try (ModelPlan.Loaded loaded = ModelLoader.load(plan, model, data.cacheDir(), data.offline(), spec.commandLine().getErr())) {
             var request = new GenerationRequest(prompt, maxTokens, temperature, seed, !ignoreEos, stop);
             Generation g = loaded.runtime().generate(request, (id, text) -> {
                 out.print(text);

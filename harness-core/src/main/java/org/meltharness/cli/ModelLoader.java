@@ -10,15 +10,15 @@ final class ModelLoader {
     /**
      * @param seed seeds random weights when {@code --weights random}
      */
-    static ModelPlan plan(ModelOptions opts, long seed, Path cacheDir, java.io.PrintWriter err) {
+    static ModelPlan plan(ModelOptions opts, long seed, Path cacheDir) {
         if (opts.threads < 0) throw org.meltharness.HarnessException.usage("--threads must not be negative (0: the runtime's choice)");
         ModelPlan plan = ModelPlan.resolve(opts.model, opts.runtime, opts.quant, opts.weights, seed, cacheDir);
-        plan.requireJvm();
-        if (!plan.runtimeNamed()) err.println("harness: runtime " + plan.runtimeChoice());
-        return plan;
+        return plan.requireJvm();
     }
 
-    static ModelPlan.Loaded load(ModelPlan plan, ModelOptions opts, Path cacheDir, boolean offline) {
+    /** Loads the planned model, first saying which runtime the harness chose and why (after every check of the options). */
+    static ModelPlan.Loaded load(ModelPlan plan, ModelOptions opts, Path cacheDir, boolean offline, java.io.PrintWriter err) {
+        if (!plan.runtimeNamed()) err.println("harness: runtime " + plan.runtimeChoice());
         return plan.load(opts.threads, cacheDir, offline, opts.runtimeOptions);
     }
 }
