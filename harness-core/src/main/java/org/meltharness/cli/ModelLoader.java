@@ -16,9 +16,13 @@ final class ModelLoader {
         return plan.requireJvm();
     }
 
-    /** Loads the planned model, first saying which runtime the harness chose and why (after every check of the options). */
+    /**
+     * Loads the planned model, then says which runtime the harness chose and why (a model the chosen
+     * runtime refuses is the one line of its refusal).
+     */
     static ModelPlan.Loaded load(ModelPlan plan, ModelOptions opts, Path cacheDir, boolean offline, java.io.PrintWriter err) {
+        ModelPlan.Loaded loaded = plan.load(opts.threads, cacheDir, offline, opts.runtimeOptions);
         if (!plan.runtimeNamed()) err.println("harness: runtime " + plan.runtimeChoice());
-        return plan.load(opts.threads, cacheDir, offline, opts.runtimeOptions);
+        return loaded;
     }
 }

@@ -32,14 +32,20 @@ public final class Runtimes {
         if (name != null) return RuntimeChoice.named(named(name), quants.getFirst());
         List<RuntimeProvider> all = all();
         return RuntimeChoice.best(all, source, quants).orElseThrow(() -> {
+            List<RuntimeProvider> loaders = all.stream().filter(p -> !p.modelsByName() && p.accepts(source)).toList();
+            if (loaders.size() == 1) {
+                // One runtime loads the model: a level it lacks is the user's to change, said as when it is named.
+                for (String q : quants) if (q != null) quant(loaders.getFirst(), source, q, null);
+            }
             List<String> why = new ArrayList<>();
             for (RuntimeProvider p : all) {
                 if (p.modelsByName()) continue;
                 why.add(p.name() + (p.accepts(source) ? " offers " + p.quantizations() : " cannot load it"));
             }
             String levels = quants.stream().map(q -> q == null ? "its own format" : q).toList().toString();
-            return HarnessException.unsupportedModel("no runtime runs " + source.requested() + " at " + levels + " ("
-                    + String.join("; ", why) + "); name one with --runtime");
+            String message = "no runtime runs " + source.requested() + " at " + levels + " (" + String.join("; ", why)
+                    + "); name one with --runtime";
+            return loaders.isEmpty() ? HarnessException.unsupportedModel(message) : HarnessException.usage(message);
         });
     }
 
