@@ -58,6 +58,9 @@ final class SshRun {
     private final Args args;
     private final Map<String, Long> logOffsets = new HashMap<>();
     private final Map<String, Long> fetchedSizes = new HashMap<>();
+    /** Names the device gave that are not files of its run folder, each warned about once (the first few). */
+    private final java.util.Set<String> refused = new java.util.HashSet<>();
+    private static final int MAX_REFUSED_SHOWN = 20;
     /** What the device's sensors gave, for the manifest; set when the run has finished. */
     private Map<String, Object> telemetry;
 
@@ -331,13 +334,43 @@ final class SshRun {
         String[] lines = text.split("\n");
         String[] head = lines[0].strip().split(" ");
         Map<String, Long> sizes = new LinkedHashMap<>();
+        String prefix = "out/" + state.runId() + "/";
         for (int i = 1; i < lines.length; i++) {
             String l = lines[i].strip();
             int sp = l.indexOf(' ');
-            if (sp > 0) sizes.put(l.substring(sp + 1), Long.parseLong(l.substring(0, sp)));
+            if (sp <= 0) continue;
+            String name = l.substring(sp + 1);
+            long size = parseOr(l.substring(0, sp), -1);
+            // The answer becomes local file names: only the logs and plain files of the run's own folder pass.
+            if (size >= 0 && mirrorable(name, prefix)) {
+                sizes.put(name, size);
+            } else if (refused.size() < MAX_REFUSED_SHOWN && refused.add(name)) {
+                err.println("harness: warning: the device named " + LocalPaths.printable(name) + " (" + LocalPaths.printable(l.substring(0, sp))
+                        + " bytes), which is not a file of its run folder; ignored");
+            }
         }
-        int code = head[0].equals("exit") && head.length > 1 ? Integer.parseInt(head[1]) : -1;
+        int code = head[0].equals("exit") && head.length > 1 ? (int) parseOr(head[1], -1) : -1;
         return new Poll(head[0], code, sizes);
+    }
+
+    /**
+     * stdout.log, stderr.log, or a plain file name right under the run's folder, other than the
+     * files this side writes there itself (device.json, the device's telemetry).
+     */
+    static boolean mirrorable(String name, String prefix) {
+        if (name.equals("stdout.log") || name.equals("stderr.log")) return true;
+        if (!name.startsWith(prefix)) return false;
+        String file = name.substring(prefix.length());
+        return !file.contains("/") && LocalPaths.inside(Path.of("run"), file) != null && !file.equals(DeviceState.FILE)
+                && !file.startsWith("device-timeseries");
+    }
+
+    private static long parseOr(String number, long otherwise) {
+        try {
+            return Long.parseLong(number);
+        } catch (NumberFormatException e) {
+            return otherwise;
+        }
     }
 
     /** Mirrors the run until it ends on the device, reconnecting and starting it again as needed; returns its exit code. */
@@ -461,7 +494,7 @@ final class SshRun {
             String text = ssh.exec("tail -n 20 " + Shell.quote(state.remoteRunDir() + "/stderr.log"), SHORT).out();
             String last = null;
             for (String l : text.split("\n")) if (l.startsWith("harness: ")) last = l.substring("harness: ".length());
-            return last;
+            return last == null ? null : LocalPaths.printable(last);
         } catch (IOException e) {
             return null;
         }
@@ -488,13 +521,14 @@ final class SshRun {
                             // The device's JVM announces the incubator module (the launcher drops that line too); the
                             // results line is printed once the local folder is complete.
                             if (line.startsWith("WARNING: Using incubator modules") || line.startsWith("results: ")) continue;
-                            w.println(line.replace(state.remoteResults(), localDir.toString()));
+                            w.println(LocalPaths.printable(line.replace(state.remoteResults(), localDir.toString())));
                         }
                         w.flush();
                     }
                 }
             } else if (path.startsWith(prefix) && path.endsWith(".jsonl")) {
-                Path local = localDir.resolve(path.substring(prefix.length()));
+                Path local = LocalPaths.inside(localDir, path.substring(prefix.length()));
+                if (local == null) continue; // not a name poll lets through; checked again where it is written
                 long have = Files.exists(local) ? Files.size(local) : 0;
                 if (size > have) {
                     byte[] bytes = range(ssh, state.remoteRunDir() + "/" + path, have, size - have);
@@ -519,13 +553,16 @@ final class SshRun {
         for (var e : last.sizes().entrySet()) {
             String path = e.getKey();
             if (!path.startsWith(prefix) || path.endsWith(".jsonl") || path.equals(prefix + "manifest.json")) continue;
+            Path local = LocalPaths.inside(localDir, path.substring(prefix.length()));
+            if (local == null) continue;
             byte[] bytes = range(ssh, state.remoteRunDir() + "/" + path, 0, e.getValue());
-            AtomicFiles.write(localDir.resolve(path.substring(prefix.length())), bytes);
+            AtomicFiles.write(local, bytes);
         }
         for (var e : last.sizes().entrySet()) {
             String path = e.getKey();
             if (!path.startsWith(prefix) || !path.endsWith(".jsonl")) continue;
-            Path local = localDir.resolve(path.substring(prefix.length()));
+            Path local = LocalPaths.inside(localDir, path.substring(prefix.length()));
+            if (local == null) continue;
             if (!Files.exists(local) || Files.size(local) != e.getValue()) {
                 throw HarnessException.badData("the copy of " + path + " differs from the device's (" + (Files.exists(local) ? Files.size(local) : 0)
                         + " bytes here, " + e.getValue() + " there)");
