@@ -61,6 +61,8 @@ final class SshRun {
     /** Names the device gave that are not files of its run folder, each warned about once (the first few). */
     private final java.util.Set<String> refused = new java.util.HashSet<>();
     private static final int MAX_REFUSED_SHOWN = 20;
+    /** The most fetched in one command: a device's answer is held in memory, and a file grows by any amount between polls. */
+    private static final long CHUNK = 32L << 20;
     /** What the device's sensors gave, for the manifest; set when the run has finished. */
     private Map<String, Object> telemetry;
 
@@ -503,17 +505,21 @@ final class SshRun {
     /**
      * Brings the local folder up to the device's: the complete new lines of every JSON-lines file
      * (appended, so each sample arrives exactly once, whatever was cut off by a drop), the manifest
-     * when it changed, and the new lines of the run's outputs, shown here.
+     * when it changed, and the new lines of the run's outputs, shown here. Returns whether more is
+     * to fetch than one round took (a chunk at most per file).
      */
-    private void sync(SshConnection ssh, DeviceState state, Poll p, Path localDir, String prefix) throws IOException {
+    private boolean sync(SshConnection ssh, DeviceState state, Poll p, Path localDir, String prefix) throws IOException {
+        boolean more = false;
         for (var e : p.sizes().entrySet()) {
             String path = e.getKey();
             long size = e.getValue();
             if (path.equals("stdout.log") || path.equals("stderr.log")) {
                 long at = logOffsets.getOrDefault(path, 0L);
                 if (size > at) {
-                    byte[] bytes = range(ssh, state.remoteRunDir() + "/" + path, at, size - at);
+                    byte[] bytes = range(ssh, state.remoteRunDir() + "/" + path, at, Math.min(size - at, CHUNK));
                     int end = lastNewline(bytes);
+                    if (end == 0 && bytes.length == CHUNK) end = bytes.length; // a "line" that long is shown in pieces
+                    more |= end > 0 && size - at > CHUNK;
                     if (end > 0) {
                         logOffsets.put(path, at + end);
                         PrintWriter w = path.equals("stdout.log") ? out : err;
@@ -531,8 +537,14 @@ final class SshRun {
                 if (local == null) continue; // not a name poll lets through; checked again where it is written
                 long have = Files.exists(local) ? Files.size(local) : 0;
                 if (size > have) {
-                    byte[] bytes = range(ssh, state.remoteRunDir() + "/" + path, have, size - have);
+                    // At most a chunk per poll: a large backlog (a reattach after hours) arrives over several polls.
+                    byte[] bytes = range(ssh, state.remoteRunDir() + "/" + path, have, Math.min(size - have, CHUNK));
                     int end = lastNewline(bytes);
+                    if (end == 0 && bytes.length == CHUNK) {
+                        throw HarnessException.badData("the device's " + LocalPaths.printable(path) + " has a line over " + (CHUNK >> 20)
+                                + " MiB at byte " + have + "; not a log this harness writes");
+                    }
+                    more |= end > 0 && size - have > CHUNK;
                     if (end > 0) {
                         try (OutputStream o = Files.newOutputStream(local, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
                             o.write(bytes, 0, end);
@@ -544,19 +556,25 @@ final class SshRun {
                 writeManifest(ssh, state, localDir);
             }
         }
+        return more;
     }
 
     /** The run's other files (summary, results.json, bench tables, plots), the final manifest, and the telemetry. */
     private void finish(SshConnection ssh, DeviceState state, Path localDir, String prefix, Sampler sampler) throws IOException {
         Poll last = poll(ssh, state);
-        sync(ssh, state, last, localDir, prefix);
+        while (sync(ssh, state, last, localDir, prefix)) {
+            // a backlog over a chunk: another round
+        }
         for (var e : last.sizes().entrySet()) {
             String path = e.getKey();
             if (!path.startsWith(prefix) || path.endsWith(".jsonl") || path.equals(prefix + "manifest.json")) continue;
             Path local = LocalPaths.inside(localDir, path.substring(prefix.length()));
             if (local == null) continue;
-            byte[] bytes = range(ssh, state.remoteRunDir() + "/" + path, 0, e.getValue());
-            AtomicFiles.write(local, bytes);
+            String remote = state.remoteRunDir() + "/" + path;
+            long total = e.getValue();
+            AtomicFiles.writeStreaming(local, o -> {
+                for (long at = 0; at < total; at += CHUNK) o.write(range(ssh, remote, at, Math.min(CHUNK, total - at)));
+            });
         }
         for (var e : last.sizes().entrySet()) {
             String path = e.getKey();
