@@ -1,7 +1,6 @@
 package org.meltharness.data;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -43,10 +42,8 @@ record PartValidator(
         if (!Files.isRegularFile(f)) return null;
         try {
             return Json.read(Files.readString(f), PartValidator.class);
-        } catch (JsonProcessingException e) {
-            return null;
         } catch (IOException e) {
-            return null;
+            return null; // unreadable or not ours: the part is not resumed on its word
         }
     }
 
