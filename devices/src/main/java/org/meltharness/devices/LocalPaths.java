@@ -18,10 +18,7 @@ final class LocalPaths {
      * on the way to it is a symbolic link (one put there would lead the write elsewhere).
      */
     static Path inside(Path root, String relative) {
-        if (relative == null || relative.isEmpty() || relative.startsWith("/") || !printable(relative).equals(relative)) return null;
-        for (String part : relative.split("/", -1)) {
-            if (part.isEmpty() || part.equals(".") || part.equals("..")) return null;
-        }
+        if (!isPlainRelative(relative)) return null;
         Path target;
         try {
             target = root.resolve(relative);
@@ -34,6 +31,18 @@ final class LocalPaths {
             if (Files.isSymbolicLink(p)) return null;
         }
         return target;
+    }
+
+    /**
+     * Whether {@code relative} is a relative path of ordinary names: not empty or absolute, no
+     * {@code .}, {@code ..} or empty part, no control character. A check of the text alone.
+     */
+    static boolean isPlainRelative(String relative) {
+        if (relative == null || relative.isEmpty() || relative.startsWith("/") || !printable(relative).equals(relative)) return false;
+        for (String part : relative.split("/", -1)) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..")) return false;
+        }
+        return true;
     }
 
     /**

@@ -117,7 +117,7 @@ final class RemoteSysfs {
         for (String line : output.split("\n")) {
             int tab = line.indexOf('\t');
             // The device's answer names files of the mirror: one leading outside it (../, a symlink) is dropped.
-            if (tab > 0 && line.startsWith("/sys/") && LocalPaths.inside(Path.of("sys"), line.substring("/sys/".length(), tab)) != null) {
+            if (tab > 0 && line.startsWith("/sys/") && LocalPaths.isPlainRelative(line.substring("/sys/".length(), tab))) {
                 m.put(line.substring(0, tab), line.substring(tab + 1));
             }
         }

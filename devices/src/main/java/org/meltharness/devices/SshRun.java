@@ -363,7 +363,7 @@ final class SshRun {
         if (name.equals("stdout.log") || name.equals("stderr.log")) return true;
         if (!name.startsWith(prefix)) return false;
         String file = name.substring(prefix.length());
-        return !file.contains("/") && LocalPaths.inside(Path.of("run"), file) != null && !file.equals(DeviceState.FILE)
+        return !file.contains("/") && LocalPaths.isPlainRelative(file) && !file.equals(DeviceState.FILE)
                 && !file.startsWith("device-timeseries");
     }
 

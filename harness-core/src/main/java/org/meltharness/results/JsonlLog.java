@@ -129,19 +129,25 @@ public final class JsonlLog<T> implements AutoCloseable {
             while (line.next()) {
                 number++;
                 if (line.isBlank()) continue;
+                String why;
                 try {
-                    each.accept(Json.read(line.bytes(), line.length(), type));
+                    T record = Json.read(line.bytes(), line.length(), type);
+                    if (record != null) {
+                        each.accept(record);
+                        continue;
+                    }
+                    why = "null";
                 } catch (IOException e) {
                     // A record's own check (a constructor's IllegalArgumentException) says best what is wrong.
                     Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : null;
-                    String why = cause != null ? cause.getMessage() : e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                    why = cause != null ? cause.getMessage() : e instanceof com.fasterxml.jackson.core.JsonProcessingException j
                             ? j.getOriginalMessage() : e.getMessage();
-                    bad.add(new BadLine(number, Arrays.copyOf(line.bytes(), line.length()),
-                            file + ":" + number + ": not a " + type.getSimpleName() + " line: " + why));
-                    if (bad.size() > MAX_BAD_LINES) {
-                        throw HarnessException.badData(bad.getFirst().message() + " (and " + (bad.size() - 1)
-                                + " more bad lines: not a log of " + type.getSimpleName() + " records)");
-                    }
+                }
+                bad.add(new BadLine(number, Arrays.copyOf(line.bytes(), line.length()),
+                        file + ":" + number + ": not a " + type.getSimpleName() + " line: " + why));
+                if (bad.size() > MAX_BAD_LINES) {
+                    throw HarnessException.badData(bad.getFirst().message() + " (and at least " + (bad.size() - 1)
+                            + " more bad lines: not a log of " + type.getSimpleName() + " records)");
                 }
             }
         } catch (IOException e) {

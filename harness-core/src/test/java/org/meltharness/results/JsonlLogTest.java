@@ -64,17 +64,18 @@ class JsonlLogTest {
     @Test
     void oneBadMiddleLineIsSetAsideButAFileOfBadLinesIsAnError(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("samples-t.jsonl");
-        Files.writeString(f, Json.line(record(0)) + "\nnot json\n" + Json.line(record(2)) + "\n");
+        Files.writeString(f, Json.line(record(0)) + "\nnot json\n" + Json.line(record(2)) + "\nnull\n");
         List<String> warnings = new ArrayList<>();
         assertEquals(List.of(0, 2), JsonlLog.read(f, SampleRecord.class, warnings::add).stream().map(SampleRecord::docId).toList());
-        assertEquals(1, warnings.size());
+        assertEquals(2, warnings.size());
         assertTrue(warnings.getFirst().startsWith(f + ":2: not a SampleRecord line"), warnings.getFirst());
+        assertTrue(warnings.getLast().startsWith(f + ":4: not a SampleRecord line: null"), warnings.getLast());
 
         Files.writeString(f, "not json\n".repeat(JsonlLog.MAX_BAD_LINES + 1) + Json.line(record(0)) + "\n");
         var e = assertThrows(HarnessException.class, () -> JsonlLog.read(f, SampleRecord.class, warnings::add));
         assertEquals(HarnessException.BAD_DATA, e.exitCode());
         assertTrue(e.getMessage().startsWith(f + ":1: not a SampleRecord line"), e.getMessage());
-        assertTrue(e.getMessage().endsWith("(and 10 more bad lines: not a log of SampleRecord records)"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("(and at least 10 more bad lines: not a log of SampleRecord records)"), e.getMessage());
     }
 
     @Test
