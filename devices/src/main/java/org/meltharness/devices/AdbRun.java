@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,21 +32,19 @@ import org.meltharness.results.Hashing;
  */
 final class AdbRun {
     private static final String DIR = "/data/local/tmp/melt-harness";
-    private static final Duration ADB_TIMEOUT = Duration.ofSeconds(30);
 
     private final DeviceProfile profile;
     private final DeviceRequest request;
     private final PrintWriter err;
     private final Args args;
-    private final String adb;
+    private final Adb adb;
 
     AdbRun(DeviceProfile profile, DeviceRequest request) {
         this.profile = profile;
         this.request = request;
         this.err = request.err();
         this.args = new Args(request.args());
-        String env = System.getenv("ADB");
-        this.adb = env != null && !env.isBlank() ? env : "adb";
+        this.adb = Adb.fromEnvironment();
     }
 
     int run() {
@@ -69,18 +66,22 @@ final class AdbRun {
 
         String remoteServer = push(serial, serverFile, "");
         String remoteModel = push(serial, model, ".gguf");
-        List<String> start = new ArrayList<>(List.of(remoteServer, "-m", remoteModel, "--host", "127.0.0.1", "--port", String.valueOf(port)));
-        start.addAll(profile.serverArgs());
-        shell(serial, "chmod 755 " + Shell.quote(remoteServer) + " && cd " + DIR + " && (nohup " + Shell.join(start)
-                + " > server.log 2>&1 & echo $! > server.pid)", "start " + serverFile.getFileName());
+        List<String> serverArgs = new ArrayList<>(List.of("-m", remoteModel, "--host", "127.0.0.1", "--port", String.valueOf(port)));
+        serverArgs.addAll(profile.serverArgs());
+        PhoneServer started = PhoneServer.start(adb, serial, DIR, remoteServer, serverArgs, serverFile.getFileName().toString());
         try {
-            adb(List.of("-s", serial, "forward", "tcp:" + port, "tcp:" + port), "forward port " + port);
-            waitForHealth(port);
+            adb.run(List.of("-s", serial, "forward", "tcp:" + port, "tcp:" + port), "forward port " + port);
+            waitForHealth(port, started);
+            // Healthy, but whose? Another run's server on the same port answers too, while ours exited.
+            if (!started.running()) {
+                throw HarnessException.usage("the server on the phone exited (is port " + port + " taken by another run? "
+                        + "--device-option port=N picks another); see " + started.logFile() + " there");
+            }
             return evaluate(serial, port, model);
         } finally {
             try {
-                shell(serial, "kill $(cat " + DIR + "/server.pid) 2>/dev/null; true", "stop the server");
-                adb(List.of("-s", serial, "forward", "--remove", "tcp:" + port), "remove the port forward");
+                started.stop();
+                adb.run(List.of("-s", serial, "forward", "--remove", "tcp:" + port), "remove the port forward");
             } catch (HarnessException e) {
                 err.println("harness: " + e.getMessage());
             }
@@ -90,7 +91,7 @@ final class AdbRun {
     /** The device to use, after checking adb runs and the device is attached and authorised: each failure one line. */
     private String serial() {
         String wanted = profile.address().startsWith("adb:") ? profile.address().substring(4) : null;
-        String text = adb(List.of("devices"), "list devices");
+        String text = adb.run(List.of("devices"), "list devices");
         List<String[]> devices = new ArrayList<>();
         for (String line : text.split("\n")) {
             String l = line.strip();
@@ -133,14 +134,14 @@ final class AdbRun {
         if (!have.contains("present")) {
             err.println("harness: pushing " + file + " to " + serial);
             // A model is gigabytes: allow for 1 MiB/s (a slow USB 2 link) beyond the usual wait.
-            Duration pushTimeout = ADB_TIMEOUT.plusSeconds(file.toFile().length() >> 20);
-            adb(List.of("-s", serial, "push", file.toString(), remote + ".part"), "push " + file.getFileName(), pushTimeout);
+            Duration pushTimeout = Adb.TIMEOUT.plusSeconds(file.toFile().length() >> 20);
+            adb.run(List.of("-s", serial, "push", file.toString(), remote + ".part"), "push " + file.getFileName(), pushTimeout);
             shell(serial, "mv " + remote + ".part " + remote, "store " + file.getFileName());
         }
         return remote;
     }
 
-    private void waitForHealth(int port) {
+    private void waitForHealth(int port, PhoneServer server) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         String last = "no answer";
@@ -163,7 +164,8 @@ final class AdbRun {
                 throw new HarnessException(HarnessException.INTERRUPTED, "interrupted while the server starts");
             }
         }
-        throw HarnessException.usage("the server on the phone did not become healthy within 2 minutes (" + last + "; see " + DIR + "/server.log there)");
+        throw HarnessException.usage("the server on the phone did not become healthy within 2 minutes (" + last + "; see "
+                + server.logFile() + " there)");
     }
 
     /** The command itself, here, through the HTTP runtime, with the phone's battery and thermal zones sampled alongside. */
@@ -179,7 +181,7 @@ final class AdbRun {
             // The phone's battery is bench's power meter: energy per phase and per token come from it.
             local.addAll(List.of("--meter", "android", "--adb-serial", serial));
         }
-        AdbShell shell = AdbShell.adb(List.of(adb), serial, Duration.ofSeconds(10));
+        AdbShell shell = AdbShell.adb(List.of(adb.executable()), serial, Duration.ofSeconds(10));
         List<Probe> probes = new ArrayList<>();
         probes.add(AndroidBatteryMeter.open(shell));
         Path mirror = null;
@@ -233,51 +235,6 @@ final class AdbRun {
     }
 
     private String shell(String serial, String command, String what) {
-        return adb(List.of("-s", serial, "shell", command), what);
-    }
-
-    /** Runs adb; not installed, or failing, is one line. */
-    private String adb(List<String> arguments, String what) {
-        return adb(arguments, what, ADB_TIMEOUT);
-    }
-
-    private String adb(List<String> arguments, String what, Duration timeout) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(adb);
-        cmd.addAll(arguments);
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw HarnessException.usage("adb not found (" + adb + "): install Android platform-tools and put adb on the PATH (or set ADB)");
-        }
-        try {
-            p.getOutputStream().close();
-            // Read on the side: reading here would block until adb ends, and the timeout would never fire.
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-            Thread reader = Thread.ofVirtual().start(() -> {
-                try (var in = p.getInputStream()) {
-                    in.transferTo(bytes);
-                } catch (IOException e) {
-                    // the process was killed: what was read is all there is
-                }
-            });
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                throw HarnessException.usage("adb did not finish '" + what + "' within " + timeout.toSeconds() + " s");
-            }
-            reader.join(5_000);
-            String text = bytes.toString(StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                String line = text.lines().filter(l -> !l.isBlank()).findFirst().orElse("exit code " + p.exitValue()).strip();
-                throw HarnessException.usage("adb cannot " + what + ": " + line.replaceFirst("^adb: ", "").replaceFirst("^error: ", ""));
-            }
-            return text;
-        } catch (IOException e) {
-            throw HarnessException.usage("adb cannot " + what + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HarnessException(HarnessException.INTERRUPTED, "interrupted while adb ran");
-        }
+        return adb.shell(serial, command, what);
     }
 }

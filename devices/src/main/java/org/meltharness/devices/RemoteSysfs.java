@@ -96,8 +96,10 @@ final class RemoteSysfs {
         Map<String, String> now0 = parse(remote.run(readAll(values.stream().map(Shell::quote).toList())));
         for (String f : values) {
             String v = now0.get(f);
+            Path mirrored = local(f);
+            if (mirrored == null) continue;
             if (v == null) {
-                Files.deleteIfExists(local(f)); // the probe drops it with a note, as for a vanished sensor
+                Files.deleteIfExists(mirrored); // the probe drops it with a note, as for a vanished sensor
             } else {
                 write(f, v);
             }
@@ -114,18 +116,23 @@ final class RemoteSysfs {
         Map<String, String> m = new LinkedHashMap<>();
         for (String line : output.split("\n")) {
             int tab = line.indexOf('\t');
-            if (tab > 0 && line.startsWith("/sys/")) m.put(line.substring(0, tab), line.substring(tab + 1));
+            // The device's answer names files of the mirror: one leading outside it (../, a symlink) is dropped.
+            if (tab > 0 && line.startsWith("/sys/") && LocalPaths.isPlainRelative(line.substring("/sys/".length(), tab))) {
+                m.put(line.substring(0, tab), line.substring(tab + 1));
+            }
         }
         return m;
     }
 
+    /** The mirror's copy of a device file, or null for a name that would lead outside the mirror. */
     private Path local(String remotePath) {
-        return root.resolve(remotePath.substring("/sys/".length()));
+        return LocalPaths.inside(root, remotePath.substring("/sys/".length()));
     }
 
     private void write(String remotePath, String value) {
         try {
             Path f = local(remotePath);
+            if (f == null) return;
             Files.createDirectories(f.getParent());
             Files.writeString(f, value + "\n");
         } catch (IOException e) {

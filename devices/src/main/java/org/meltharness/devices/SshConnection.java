@@ -36,6 +36,11 @@ import org.meltharness.HarnessException;
  */
 final class SshConnection implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
+    /**
+     * The most one command's output may have: answers are held in memory, and the device, not
+     * this side, decides how much it sends ({@code head -c} on its side is a request, not a limit).
+     */
+    static final long MAX_ANSWER_BYTES = 64L << 20;
 
     /** user@host:port of an {@code ssh://} address. */
     record Target(String user, String host, int port) {
@@ -177,15 +182,23 @@ final class SshConnection implements AutoCloseable {
 
     /** Runs a command in the device's shell, feeding it {@code stdin} (then end of file) when not null. */
     Result exec(String command, InputStream stdin, Duration timeout) throws IOException {
+        return exec(command, stdin, timeout, MAX_ANSWER_BYTES);
+    }
+
+    /** As {@link #exec(String, InputStream, Duration)}, refusing (in one line) an answer over {@code maxBytes}. */
+    Result exec(String command, InputStream stdin, Duration timeout, long maxBytes) throws IOException {
         ClientSession s = session();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (ChannelExec ch = s.createExecChannel(command)) {
+            Capped out = new Capped(maxBytes, () -> ch.close(true));
+            Capped err = new Capped(maxBytes, () -> ch.close(true));
             ch.setOut(out);
             ch.setErr(err);
             if (stdin != null) ch.setIn(stdin);
             ch.open().verify(CONNECT_TIMEOUT);
             Set<ClientChannelEvent> events = ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
+            if (out.overflowed || err.overflowed) {
+                throw HarnessException.badData(target.display() + " answered more than " + maxBytes + " bytes to one command; refused");
+            }
             Integer code = ch.getExitStatus();
             if (code == null) {
                 drop();
@@ -199,6 +212,34 @@ final class SshConnection implements AutoCloseable {
         } catch (IOException e) {
             drop();
             throw new Lost("the connection to " + target.display() + " failed: " + rootMessage(e), e);
+        }
+    }
+
+    /** Output kept up to a cap; past it, the rest is dropped and the channel closed at once. */
+    private static final class Capped extends ByteArrayOutputStream {
+        private final long max;
+        private final Runnable onOverflow;
+        volatile boolean overflowed;
+
+        Capped(long max, Runnable onOverflow) {
+            this.max = max;
+            this.onOverflow = onOverflow;
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            if (overflowed) return;
+            if (count + (long) len > max) {
+                overflowed = true;
+                onOverflow.run();
+                return;
+            }
+            super.write(b, off, len);
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
         }
     }
 

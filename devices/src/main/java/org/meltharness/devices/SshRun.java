@@ -58,6 +58,11 @@ final class SshRun {
     private final Args args;
     private final Map<String, Long> logOffsets = new HashMap<>();
     private final Map<String, Long> fetchedSizes = new HashMap<>();
+    /** Names the device gave that are not files of its run folder, each warned about once (the first few). */
+    private final java.util.Set<String> refused = new java.util.HashSet<>();
+    private static final int MAX_REFUSED_SHOWN = 20;
+    /** The most fetched in one command: a device's answer is held in memory, and a file grows by any amount between polls. */
+    private static final long CHUNK = 32L << 20;
     /** What the device's sensors gave, for the manifest; set when the run has finished. */
     private Map<String, Object> telemetry;
 
@@ -331,13 +336,43 @@ final class SshRun {
         String[] lines = text.split("\n");
         String[] head = lines[0].strip().split(" ");
         Map<String, Long> sizes = new LinkedHashMap<>();
+        String prefix = "out/" + state.runId() + "/";
         for (int i = 1; i < lines.length; i++) {
             String l = lines[i].strip();
             int sp = l.indexOf(' ');
-            if (sp > 0) sizes.put(l.substring(sp + 1), Long.parseLong(l.substring(0, sp)));
+            if (sp <= 0) continue;
+            String name = l.substring(sp + 1);
+            long size = parseOr(l.substring(0, sp), -1);
+            // The answer becomes local file names: only the logs and plain files of the run's own folder pass.
+            if (size >= 0 && mirrorable(name, prefix)) {
+                sizes.put(name, size);
+            } else if (refused.size() < MAX_REFUSED_SHOWN && refused.add(name)) {
+                err.println("harness: warning: the device named " + LocalPaths.printable(name) + " (" + LocalPaths.printable(l.substring(0, sp))
+                        + " bytes), which is not a file of its run folder; ignored");
+            }
         }
-        int code = head[0].equals("exit") && head.length > 1 ? Integer.parseInt(head[1]) : -1;
+        int code = head[0].equals("exit") && head.length > 1 ? (int) parseOr(head[1], -1) : -1;
         return new Poll(head[0], code, sizes);
+    }
+
+    /**
+     * stdout.log, stderr.log, or a plain file name right under the run's folder, other than the
+     * files this side writes there itself (device.json, the device's telemetry).
+     */
+    static boolean mirrorable(String name, String prefix) {
+        if (name.equals("stdout.log") || name.equals("stderr.log")) return true;
+        if (!name.startsWith(prefix)) return false;
+        String file = name.substring(prefix.length());
+        return !file.contains("/") && LocalPaths.isPlainRelative(file) && !file.equals(DeviceState.FILE)
+                && !file.startsWith("device-timeseries");
+    }
+
+    private static long parseOr(String number, long otherwise) {
+        try {
+            return Long.parseLong(number);
+        } catch (NumberFormatException e) {
+            return otherwise;
+        }
     }
 
     /** Mirrors the run until it ends on the device, reconnecting and starting it again as needed; returns its exit code. */
@@ -461,7 +496,7 @@ final class SshRun {
             String text = ssh.exec("tail -n 20 " + Shell.quote(state.remoteRunDir() + "/stderr.log"), SHORT).out();
             String last = null;
             for (String l : text.split("\n")) if (l.startsWith("harness: ")) last = l.substring("harness: ".length());
-            return last;
+            return last == null ? null : LocalPaths.printable(last);
         } catch (IOException e) {
             return null;
         }
@@ -470,17 +505,21 @@ final class SshRun {
     /**
      * Brings the local folder up to the device's: the complete new lines of every JSON-lines file
      * (appended, so each sample arrives exactly once, whatever was cut off by a drop), the manifest
-     * when it changed, and the new lines of the run's outputs, shown here.
+     * when it changed, and the new lines of the run's outputs, shown here. Returns whether more is
+     * to fetch than one round took (a chunk at most per file).
      */
-    private void sync(SshConnection ssh, DeviceState state, Poll p, Path localDir, String prefix) throws IOException {
+    private boolean sync(SshConnection ssh, DeviceState state, Poll p, Path localDir, String prefix) throws IOException {
+        boolean more = false;
         for (var e : p.sizes().entrySet()) {
             String path = e.getKey();
             long size = e.getValue();
             if (path.equals("stdout.log") || path.equals("stderr.log")) {
                 long at = logOffsets.getOrDefault(path, 0L);
                 if (size > at) {
-                    byte[] bytes = range(ssh, state.remoteRunDir() + "/" + path, at, size - at);
+                    byte[] bytes = range(ssh, state.remoteRunDir() + "/" + path, at, Math.min(size - at, CHUNK));
                     int end = lastNewline(bytes);
+                    if (end == 0 && bytes.length == CHUNK) end = bytes.length; // a "line" that long is shown in pieces
+                    more |= end > 0 && size - at > CHUNK;
                     if (end > 0) {
                         logOffsets.put(path, at + end);
                         PrintWriter w = path.equals("stdout.log") ? out : err;
@@ -488,17 +527,24 @@ final class SshRun {
                             // The device's JVM announces the incubator module (the launcher drops that line too); the
                             // results line is printed once the local folder is complete.
                             if (line.startsWith("WARNING: Using incubator modules") || line.startsWith("results: ")) continue;
-                            w.println(line.replace(state.remoteResults(), localDir.toString()));
+                            w.println(LocalPaths.printable(line.replace(state.remoteResults(), localDir.toString())));
                         }
                         w.flush();
                     }
                 }
             } else if (path.startsWith(prefix) && path.endsWith(".jsonl")) {
-                Path local = localDir.resolve(path.substring(prefix.length()));
+                Path local = LocalPaths.inside(localDir, path.substring(prefix.length()));
+                if (local == null) continue; // not a name poll lets through; checked again where it is written
                 long have = Files.exists(local) ? Files.size(local) : 0;
                 if (size > have) {
-                    byte[] bytes = range(ssh, state.remoteRunDir() + "/" + path, have, size - have);
+                    // At most a chunk per poll: a large backlog (a reattach after hours) arrives over several polls.
+                    byte[] bytes = range(ssh, state.remoteRunDir() + "/" + path, have, Math.min(size - have, CHUNK));
                     int end = lastNewline(bytes);
+                    if (end == 0 && bytes.length == CHUNK) {
+                        throw HarnessException.badData("the device's " + LocalPaths.printable(path) + " has a line over " + (CHUNK >> 20)
+                                + " MiB at byte " + have + "; not a log this harness writes");
+                    }
+                    more |= end > 0 && size - have > CHUNK;
                     if (end > 0) {
                         try (OutputStream o = Files.newOutputStream(local, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
                             o.write(bytes, 0, end);
@@ -510,22 +556,31 @@ final class SshRun {
                 writeManifest(ssh, state, localDir);
             }
         }
+        return more;
     }
 
     /** The run's other files (summary, results.json, bench tables, plots), the final manifest, and the telemetry. */
     private void finish(SshConnection ssh, DeviceState state, Path localDir, String prefix, Sampler sampler) throws IOException {
         Poll last = poll(ssh, state);
-        sync(ssh, state, last, localDir, prefix);
+        while (sync(ssh, state, last, localDir, prefix)) {
+            // a backlog over a chunk: another round
+        }
         for (var e : last.sizes().entrySet()) {
             String path = e.getKey();
             if (!path.startsWith(prefix) || path.endsWith(".jsonl") || path.equals(prefix + "manifest.json")) continue;
-            byte[] bytes = range(ssh, state.remoteRunDir() + "/" + path, 0, e.getValue());
-            AtomicFiles.write(localDir.resolve(path.substring(prefix.length())), bytes);
+            Path local = LocalPaths.inside(localDir, path.substring(prefix.length()));
+            if (local == null) continue;
+            String remote = state.remoteRunDir() + "/" + path;
+            long total = e.getValue();
+            AtomicFiles.writeStreaming(local, o -> {
+                for (long at = 0; at < total; at += CHUNK) o.write(range(ssh, remote, at, Math.min(CHUNK, total - at)));
+            });
         }
         for (var e : last.sizes().entrySet()) {
             String path = e.getKey();
             if (!path.startsWith(prefix) || !path.endsWith(".jsonl")) continue;
-            Path local = localDir.resolve(path.substring(prefix.length()));
+            Path local = LocalPaths.inside(localDir, path.substring(prefix.length()));
+            if (local == null) continue;
             if (!Files.exists(local) || Files.size(local) != e.getValue()) {
                 throw HarnessException.badData("the copy of " + path + " differs from the device's (" + (Files.exists(local) ? Files.size(local) : 0)
                         + " bytes here, " + e.getValue() + " there)");

@@ -54,11 +54,13 @@ class AdbEvalTest {
                 "  *) echo \"adb: unknown command $1\" >&2; exit 1 ;;",
                 "esac",
                 ""));
-        // llama-server's options as the harness passes them; it serves the model under the .gguf's name.
+        // llama-server's options as the harness passes them; it serves the model under the .gguf's name. Its path
+        // stays on its command line ("$0"), as a native llama-server's argv[0] does: the harness checks it before it stops it.
         Path server = script(tmp.resolve("llama-server"), String.join("\n",
                 "#!/bin/sh",
+                "echo $$ > " + tmp.resolve("server-started.pid"),
                 "while [ $# -gt 0 ]; do case \"$1\" in --port) port=$2; shift ;; esac; shift; done",
-                "exec " + java + " --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -cp '" + cp
+                "exec " + java + " -Dharness.test.server=\"$0\" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -cp '" + cp
                         + "' org.meltharness.cli.Main serve --model " + SHARED.resolve("models/stories260K/hf-pad192") + " --runtime jlama"
                         + " --name model.gguf --port \"$port\" --cache-dir " + tmp.resolve("cache"),
                 ""));
@@ -89,7 +91,10 @@ class AdbEvalTest {
         assertEquals(5, JsonlLog.read(run.resolve("samples-arc_easy.jsonl"), SampleRecord.class).size());
         assertTrue(Files.isRegularFile(run.resolve("device-timeseries.csv")), output);
         // The server was stopped: its pid no longer runs.
-        long pid = Long.parseLong(Files.readString(phone.resolve("melt-harness/server.pid")).strip());
+        long pid = Long.parseLong(Files.readString(tmp.resolve("server-started.pid")).strip());
+        try (Stream<Path> s = Files.list(phone.resolve("melt-harness"))) {
+            assertTrue(s.noneMatch(f -> f.getFileName().toString().endsWith(".pid")), "the run's pid file is gone with its server");
+        }
         ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(10, TimeUnit.SECONDS).join());
         assertTrue(ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true), "the server was stopped");
     }

@@ -32,6 +32,11 @@ final class LoopbackSshd implements AutoCloseable {
     }
 
     static LoopbackSshd start(Path dir) throws Exception {
+        return start(dir, List.of());
+    }
+
+    /** @param extraConfig more sshd_config lines (a {@code ForceCommand} that stands for a device that lies) */
+    static LoopbackSshd start(Path dir, List<String> extraConfig) throws Exception {
         if (!Files.isExecutable(SSHD)) {
             fail("OpenSSH's sshd is not installed (" + SSHD + "): run scripts/install-sshd.sh (Debian's openssh-server)");
         }
@@ -59,6 +64,7 @@ final class LoopbackSshd implements AutoCloseable {
                 "PubkeyAuthentication yes",
                 "PermitRootLogin prohibit-password",
                 "LogLevel ERROR",
+                String.join("\n", extraConfig),
                 "") );
         Files.createDirectories(Path.of("/run/sshd")); // sshd's privilege-separation folder
         Process p = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())

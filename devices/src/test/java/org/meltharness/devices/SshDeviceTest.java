@@ -1,6 +1,7 @@
 package org.meltharness.devices;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -91,6 +93,11 @@ class SshDeviceTest {
         // Cut in while the device's run is under way: freeze it after its second sample, drop every
         // connection, and once the harness has reconnected, kill the run, which it must then resume.
         Path runs = tmp.resolve("device-home/runs");
+        // Other tests share the device's folder (and so its copies); their runs are not this one.
+        Set<String> earlier = new HashSet<>();
+        if (Files.isDirectory(runs)) try (Stream<Path> s = Files.list(runs)) {
+            s.forEach(r -> earlier.add(r.getFileName().toString()));
+        }
         AtomicInteger frozenAt = new AtomicInteger(-1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
@@ -100,13 +107,13 @@ class SshDeviceTest {
                 int lines = 0;
                 while (lines < 2) {
                     if (finished.get()) return; // the run ended (or failed) before it could be cut: the asserts below say so
-                    Optional<Path> samples = find(runs, "samples-arc_easy.jsonl");
+                    Optional<Path> samples = find(runs, earlier, "samples-arc_easy.jsonl");
                     lines = samples.isPresent() ? countLines(samples.get()) : 0;
                     if (lines < 2) Thread.sleep(1);
                 }
-                java = remoteJava(runs);
+                java = remoteJava(runs, earlier);
                 LoopbackSshd.run("kill", "-STOP", String.valueOf(java.pid()));
-                frozenAt.set(countLines(find(runs, "samples-arc_easy.jsonl").orElseThrow()));
+                frozenAt.set(countLines(find(runs, earlier, "samples-arc_easy.jsonl").orElseThrow()));
                 Set<Long> before = new HashSet<>();
                 for (ProcessHandle h : sshd.sessions()) before.add(h.pid());
                 sshd.killSessions();
@@ -117,7 +124,7 @@ class SshDeviceTest {
                 failure.set(t);
                 // Never leave the device's JVM frozen: the harness would wait on it for ever.
                 try {
-                    remoteJava(runs).destroyForcibly();
+                    remoteJava(runs, earlier).destroyForcibly();
                 } catch (Exception ignored) {
                     // Not started, or gone already.
                 }
@@ -161,6 +168,72 @@ class SshDeviceTest {
         assertTrue(!second.err().contains("copying"), second.err());
     }
 
+    /**
+     * A device whose host key checks out but whose answers lie: a second sshd on loopback whose
+     * {@code ForceCommand} runs every command as asked and then adds, to the run's poll and to the
+     * sensor discovery, names that lead outside the local run folder and the sysfs mirror ({@code ../},
+     * an absolute path), serving "pwned" for them. The run goes on, warns about each name once, and
+     * no file outside its folders is written or deleted. (Same device folder as the other tests: its
+     * jars are copied once.)
+     */
+    @Test
+    void aLyingDeviceGetsNoFileWrittenOrDeletedOutsideTheRunFolderOrTheMirror() throws Exception {
+        Path tmp = Files.createDirectories(SshDeviceTest.tmp.resolve("lying"));
+        Path victimJsonl = Files.writeString(tmp.resolve("victim.jsonl"), "mine\n");
+        Path victimTxt = Files.writeString(tmp.resolve("victim.txt"), "mine\n");
+        Path victimSys = Files.writeString(tmp.resolve("victim-sys"), "mine\n");
+        Path absolute = tmp.resolve("abs/victim-abs.jsonl");
+        String sysName = "/sys/" + "../".repeat(30) + victimSys.toString().substring(1);
+        Path liar = tmp.resolve("lying-device.sh");
+        Files.writeString(liar, String.join("\n",
+                "#!/bin/sh",
+                "c=\"$SSH_ORIGINAL_COMMAND\"",
+                "case \"$c\" in",
+                // The poll: its real answer, then three files that are not in the run's folder.
+                "  *'wc -c <'*) sh -c \"$c\"; run=$(printf '%s' \"$c\" | sed -n 's#.*out/\\([^ /*]*\\)/\\*.*#\\1#p');",
+                "    printf '6 out/%s/../../victim.jsonl\\n6 out/%s/%s\\n6 out/%s/../../victim.txt\\n' \"$run\" \"$run\" '" + absolute
+                        + "' \"$run\" ;;",
+                "  *victim*) printf 'pwned\\n' ;;",
+                // Sensor discovery: the real zones, and one "zone" that is a file of this machine.
+                "  *'thermal_zone*'*) sh -c \"$c\"; printf '%s\\tpwned\\n' '" + sysName + "' ;;",
+                "  *) exec sh -c \"$c\" ;;",
+                "esac",
+                ""));
+        Files.setPosixFilePermissions(liar, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (LoopbackSshd liarSshd = LoopbackSshd.start(Files.createDirectories(tmp.resolve("sshd")), List.of("ForceCommand " + liar))) {
+            Path profile = Files.writeString(tmp.resolve("liar.yaml"), String.join("\n",
+                    "address: " + liarSshd.address(),
+                    "jdk: " + System.getProperty("java.home"),
+                    "remote_dir: " + SshDeviceTest.tmp.resolve("device-home"),
+                    "identity: " + liarSshd.userKey,
+                    "known_hosts: " + liarSshd.knownHosts,
+                    "telemetry_period_ms: 200",
+                    ""));
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int code = Cli.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute("eval", "--model",
+                    MODEL.toString(), "--runtime", "jlama", "--task", "arc_easy", "--limit", "2",
+                    "--data-dir", DATA.toString(), "--output", tmp.resolve("out").toString(),
+                    "--cache-dir", tmp.resolve("cache").toString(), "--device", profile.toString());
+            assertEquals(0, code, err.toString());
+            Path run;
+            try (Stream<Path> s = Files.list(tmp.resolve("out"))) {
+                run = s.filter(Files::isDirectory).findFirst().orElseThrow();
+            }
+            String prefix = "out/" + run.getFileName() + "/";
+            for (String name : List.of(prefix + "../../victim.jsonl", prefix + absolute, prefix + "../../victim.txt")) {
+                String warning = "harness: warning: the device named " + name + " (6 bytes), which is not a file of its run folder; ignored";
+                assertEquals(1, err.toString().lines().filter(warning::equals).count(), warning + " once in:\n" + err);
+            }
+            assertEquals("mine\n", Files.readString(victimJsonl));
+            assertEquals("mine\n", Files.readString(victimTxt));
+            assertEquals("mine\n", Files.readString(victimSys), "the sysfs mirror wrote (or deleted) outside itself");
+            assertFalse(Files.exists(absolute));
+            assertEquals(2, JsonlLog.read(run.resolve("samples-arc_easy.jsonl"), SampleRecord.class).size());
+            assertTrue(Files.isRegularFile(run.resolve("device-timeseries.csv")), err.toString());
+        }
+    }
+
     /** Profiles are looked up in $HARNESS_DEVICES_DIR, ./devices, ...; the test names its profile by file instead where it must. */
     private static List<String> withDevicesDir(List<String> args) {
         List<String> out = new ArrayList<>(args);
@@ -191,6 +264,21 @@ class SshDeviceTest {
         assertEquals(2, JsonlLog.read(onlyRun(tmp.resolve("insecure")).resolve("samples-arc_easy.jsonl"), SampleRecord.class).size());
     }
 
+    @Test
+    void anAnswerLargerThanTheCapIsRefusedAndTheConnectionGoesOn() throws Exception {
+        // The device decides how much it sends: 3 MB where at most 1 MB is taken is refused in one line, not buffered.
+        StringWriter err = new StringWriter();
+        try (SshConnection ssh = SshConnection.create(SshConnection.Target.parse(sshd.address()), sshd.userKey, sshd.knownHosts, false,
+                new PrintWriter(err, true))) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(org.meltharness.HarnessException.class,
+                    () -> ssh.exec("head -c 3000000 /dev/zero", null, java.time.Duration.ofSeconds(30), 1_000_000));
+            assertEquals(org.meltharness.HarnessException.BAD_DATA, e.exitCode());
+            assertTrue(e.getMessage().endsWith(" answered more than 1000000 bytes to one command; refused"), e.getMessage());
+            var ok = ssh.exec("head -c 999999 /dev/zero; echo", null, java.time.Duration.ofSeconds(30), 1_000_000);
+            assertEquals(1_000_000, ok.stdout().length);
+        }
+    }
+
     private static Path onlyRun(Path root) throws Exception {
         try (Stream<Path> s = Files.list(root)) {
             List<Path> dirs = s.filter(Files::isDirectory).toList();
@@ -199,10 +287,12 @@ class SshDeviceTest {
         }
     }
 
-    private static Optional<Path> find(Path root, String name) throws Exception {
-        if (!Files.isDirectory(root)) return Optional.empty();
-        try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(p -> p.getFileName().toString().equals(name)).findFirst();
+    /** A file of that name in a run folder under {@code runs} other than the {@code earlier} ones. */
+    private static Optional<Path> find(Path runs, Set<String> earlier, String name) throws Exception {
+        if (!Files.isDirectory(runs)) return Optional.empty();
+        try (Stream<Path> s = Files.walk(runs)) {
+            return s.filter(p -> p.getFileName().toString().equals(name))
+                    .filter(p -> !earlier.contains(runs.relativize(p).getName(0).toString())).findFirst();
         }
     }
 
@@ -214,8 +304,8 @@ class SshDeviceTest {
     }
 
     /** The device's JVM, whose pid the run wrote. */
-    private static ProcessHandle remoteJava(Path runs) throws Exception {
-        Path pid = find(runs, "child").orElseThrow();
+    private static ProcessHandle remoteJava(Path runs, Set<String> earlier) throws Exception {
+        Path pid = find(runs, earlier, "child").orElseThrow();
         long jvm = Long.parseLong(Files.readString(pid).strip());
         return ProcessHandle.of(jvm).orElseThrow();
     }

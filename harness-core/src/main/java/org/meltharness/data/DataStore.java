@@ -142,7 +142,9 @@ public final class DataStore {
             }
             DatasetManifest.Archive archive = m.archives().get(spec.archive());
             Path archiveFile = archive(spec.archive(), archive);
-            Archives.extract(archiveFile, archive.type(), spec.member(), cached);
+            // The member's size when the manifest gives it, else the cap for files of unknown size.
+            Archives.extract(archiveFile, archive.type(), spec.member(), cached,
+                    spec.bytes() != null ? spec.bytes() : Downloader.DEFAULT_MAX_UNKNOWN_BYTES);
             String sha = Hashing.sha256(cached);
             if (spec.sha256() != null && !spec.sha256().equalsIgnoreCase(sha)) {
                 Files.deleteIfExists(cached);

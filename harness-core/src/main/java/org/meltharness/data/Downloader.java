@@ -26,8 +26,10 @@ import org.meltharness.results.Hashing;
 
 /**
  * Downloads one file over HTTP(S) so that nothing half-downloaded is ever used: bytes go to
- * {@code <target>.part}, an interrupted download resumes from there with a range request, and the
- * file is renamed into place only after its size and sha256 check out.
+ * {@code <target>.part}, an interrupted download resumes from there with a range request that
+ * names the version it began ({@code If-Range}, see {@link PartValidator}), never more bytes are
+ * taken than the file may have, and the file is renamed into place only after its size and sha256
+ * check out.
  *
  * <p>Generic on purpose (datasets and hub models both use it): it knows URLs, files and hashes,
  * nothing about what they hold.
@@ -39,9 +41,16 @@ public final class Downloader {
     private static final int MAX_REDIRECTS = 10;
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-");
+    /**
+     * The most a file of unknown size is allowed to take (its hash may be known, but a hash is checked
+     * only at the end). The largest such file a dataset manifest names is MMLU's 166 MB tar; hub
+     * files without a listed size are small non-LFS files.
+     */
+    static final long DEFAULT_MAX_UNKNOWN_BYTES = 2L << 30;
 
     private final DownloadListener listener;
     private final Duration idleTimeout;
+    private final long maxUnknownBytes;
 
     public Downloader() {
         this(DownloadListener.SILENT);
@@ -56,8 +65,14 @@ public final class Downloader {
      *     giving up (tests shorten it)
      */
     Downloader(DownloadListener listener, Duration idleTimeout) {
+        this(listener, idleTimeout, DEFAULT_MAX_UNKNOWN_BYTES);
+    }
+
+    /** @param maxUnknownBytes the most bytes taken for a file whose size is not known (tests lower it) */
+    Downloader(DownloadListener listener, Duration idleTimeout, long maxUnknownBytes) {
         this.listener = listener;
         this.idleTimeout = idleTimeout;
+        this.maxUnknownBytes = maxUnknownBytes;
     }
 
     /**
@@ -74,10 +89,11 @@ public final class Downloader {
                     .followRedirects(HttpClient.Redirect.NEVER)
                     .connectTimeout(CONNECT_TIMEOUT)
                     .build()) {
-                fetch(http, url, part, expectedBytes, headers);
+                fetch(http, url, part, expectedSha256, expectedBytes, headers);
             }
             verify(url, part, expectedSha256, expectedBytes);
             org.meltharness.results.AtomicFiles.moveIntoPlace(part, target);
+            PartValidator.delete(part);
             return target;
         } catch (HttpConnectTimeoutException e) {
             throw failed(url, "cannot connect to " + url.getHost() + " within " + CONNECT_TIMEOUT.toSeconds() + " s");
@@ -96,52 +112,86 @@ public final class Downloader {
         }
     }
 
-    private void fetch(HttpClient http, URI url, Path part, long expectedBytes, Map<String, String> headers)
+    private void fetch(HttpClient http, URI url, Path part, String expectedSha256, long expectedBytes, Map<String, String> headers)
             throws IOException, InterruptedException {
         long have = Files.exists(part) ? Files.size(part) : 0;
-        if (expectedBytes >= 0 && have > expectedBytes) {
-            Files.delete(part);
-            have = 0;
-        }
+        if (expectedBytes >= 0 && have > expectedBytes) have = restart(part);
         if (expectedBytes >= 0 && have == expectedBytes) return; // complete; verification decides
-        HttpResponse<InputStream> resp = send(http, url, headers, have);
+        PartValidator validator = have > 0 ? PartValidator.read(part) : null;
+        String ifRange = validator == null ? null : validator.ifRange();
+        // Without a validator nothing shows that the server's file is still the one the part began;
+        // only a known sha256 would catch a splice, after the whole download. Start again instead.
+        if (have > 0 && ifRange == null && expectedSha256 == null) have = restart(part);
+        HttpResponse<InputStream> resp = send(http, url, headers, have, ifRange);
         int status = resp.statusCode();
+        boolean append;
         try (InputStream body = resp.body()) {
-            boolean append;
             if (status == 206 && have > 0) {
                 long from = rangeStart(resp);
+                if (validator != null && validator.contradicts(resp)) {
+                    // The server ignored If-Range although its file changed: what it sends belongs to another file.
+                    body.close();
+                    restart(part);
+                    fetch(http, url, part, expectedSha256, expectedBytes, headers);
+                    return;
+                }
                 if (from != have) {
                     // Appending at the wrong offset would make a file that only the checksum can catch.
-                    Files.deleteIfExists(part);
+                    restart(part);
                     throw new IOException("the server resumed at byte " + from + " instead of " + have);
                 }
                 append = true;
             } else if (status == 200) {
-                append = false; // a server that ignores the range sends the whole file again
+                append = false; // a changed file (If-Range), or a server that ignores ranges: the whole file again
                 have = 0;
+                PartValidator.ofFull(resp).write(part);
             } else if (status == 416 && have > 0) {
-                return; // the part already holds the whole file; verification decides
+                // The part reaches the end of the file: complete, if it is still the same file.
+                if (validator != null && validator.contradicts(resp)) {
+                    restart(part);
+                    fetch(http, url, part, expectedSha256, expectedBytes, headers);
+                }
+                return;
             } else {
                 throw httpError(url, status);
             }
             long total = resp.headers().firstValueAsLong("Content-Length").orElse(-1L);
             if (total >= 0 && append) total += have;
+            long limit = expectedBytes >= 0 ? expectedBytes : maxUnknownBytes;
+            if (total > limit) {
+                restart(part);
+                throw tooLarge(url, expectedBytes, limit, "announces " + total + " bytes");
+            }
             if (total < 0) total = expectedBytes;
-            copy(url, body, part, append, have, total);
+            copy(url, body, part, append, have, total, limit, expectedBytes);
         }
+    }
+
+    /** Drops a part that cannot be resumed (and what was known about it); returns the bytes now held, 0. */
+    private static long restart(Path part) throws IOException {
+        Files.deleteIfExists(part);
+        PartValidator.delete(part);
+        return 0;
+    }
+
+    /** A server sending more than the file can hold: its size when known, else the cap for files of unknown size. */
+    private static HarnessException tooLarge(URI url, long expectedBytes, long limit, String sends) {
+        return HarnessException.badData("download of " + url + " refused: the server " + sends + ", more than "
+                + (expectedBytes >= 0 ? "the " + expectedBytes + " bytes the file has" : limit + " bytes, the most taken for a file of unknown size"));
     }
 
     /**
      * Follows redirects itself rather than leaving it to HttpClient, so that the caller's headers
      * (a hub token) go only to the origin they were meant for, not to the CDN a hub redirects to.
      */
-    private HttpResponse<InputStream> send(HttpClient http, URI url, Map<String, String> headers, long have)
+    private HttpResponse<InputStream> send(HttpClient http, URI url, Map<String, String> headers, long have, String ifRange)
             throws IOException, InterruptedException {
         URI at = url;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             HttpRequest.Builder req = HttpRequest.newBuilder(at).timeout(idleTimeout).GET();
             if (sameOrigin(url, at)) headers.forEach(req::header);
             if (have > 0) req.header("Range", "bytes=" + have + "-");
+            if (have > 0 && ifRange != null) req.header("If-Range", ifRange);
             HttpResponse<InputStream> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
             int status = resp.statusCode();
             var location = resp.headers().firstValue("Location");
@@ -172,7 +222,8 @@ public final class Downloader {
         return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
-    private void copy(URI url, InputStream body, Path part, boolean append, long start, long total) throws IOException {
+    private void copy(URI url, InputStream body, Path part, boolean append, long start, long total, long limit, long expectedBytes)
+            throws IOException {
         var options = append
                 ? new StandardOpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND}
                 : new StandardOpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
@@ -190,6 +241,12 @@ public final class Downloader {
             int n;
             while ((n = body.read(buf)) >= 0) {
                 if (n == 0) continue;
+                if (done + n > limit) {
+                    // A server that sends without end (or a file far larger than said) must not fill the disk.
+                    out.close();
+                    restart(part);
+                    throw tooLarge(url, expectedBytes, limit, "sends more");
+                }
                 out.write(buf, 0, n);
                 done += n;
                 long now = System.nanoTime();
@@ -234,13 +291,13 @@ public final class Downloader {
                 throw HarnessException.badData("download of " + url + " stopped at " + size + " of " + expectedBytes
                         + " bytes; run again to resume");
             }
-            Files.deleteIfExists(part);
+            restart(part);
             throw HarnessException.badData("download of " + url + " has " + size + " bytes, expected " + expectedBytes);
         }
         if (expectedSha256 != null) {
             String actual = Hashing.sha256(part);
             if (!actual.equalsIgnoreCase(expectedSha256)) {
-                Files.deleteIfExists(part);
+                restart(part);
                 throw new ChecksumMismatchException("download of " + url + " failed its checksum: sha256 " + actual
                         + ", expected " + expectedSha256);
             }

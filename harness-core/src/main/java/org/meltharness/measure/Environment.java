@@ -5,13 +5,14 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The machine and software a run happened on, recorded beside its numbers.
  *
  * @param harnessCommit the git commit the harness was built from, as the launcher passes it
  *     ({@code -Dharness.git.commit}), "unknown" otherwise
- * @param jvmFlags the JVM's input arguments (heap size, vector module, ...)
+ * @param jvmFlags the JVM's input arguments (heap size, vector module, ...), with secrets redacted
  */
 public record Environment(
         String harnessVersion,
@@ -26,6 +27,17 @@ public record Environment(
         int cpus,
         long memoryBytes,
         String hostname) {
+    /** What replaces a secret's value in the recorded flags. */
+    public static final String REDACTED = "<redacted>";
+    /**
+     * System properties whose names say they hold a secret ({@code -Ddb.password=...},
+     * {@code -Dhf.token=...}, {@code -Djavax.net.ssl.keyStorePassword=...}): HARNESS_JAVA_OPTS reaches
+     * the manifest, and manifests are shared. Erring towards redacting a harmless key path is cheap.
+     */
+    private static final Pattern SECRET_PROPERTY = Pattern.compile(
+            "(-D[^=]*(?i:pass(word|wd|phrase)?|secret|token|credential|key|auth)[^=]*=).*", Pattern.DOTALL);
+    /** user:password@ in a URL anywhere in an argument (a proxy or repository setting). */
+    private static final Pattern URL_USERINFO = Pattern.compile("(://)[^/@\\s]+@");
 
     public static Environment capture() {
         Package pkg = Environment.class.getPackage();
@@ -35,7 +47,7 @@ public record Environment(
                 System.getProperty("harness.git.commit", "unknown"),
                 System.getProperty("java.version"),
                 System.getProperty("java.vendor"),
-                List.copyOf(ManagementFactory.getRuntimeMXBean().getInputArguments()),
+                redact(ManagementFactory.getRuntimeMXBean().getInputArguments()),
                 System.getProperty("os.name"),
                 System.getProperty("os.version"),
                 System.getProperty("os.arch"),
@@ -43,6 +55,17 @@ public record Environment(
                 java.lang.Runtime.getRuntime().availableProcessors(),
                 totalMemory(),
                 readHostname());
+    }
+
+    /** JVM arguments as the manifest records them: values of secret-looking properties and URL credentials replaced. */
+    public static List<String> redact(List<String> jvmArguments) {
+        return jvmArguments.stream().map(Environment::redact).toList();
+    }
+
+    private static String redact(String argument) {
+        var m = SECRET_PROPERTY.matcher(argument);
+        if (m.matches()) return m.group(1) + REDACTED;
+        return URL_USERINFO.matcher(argument).replaceAll("$1" + REDACTED + "@");
     }
 
     private static String readCpuModel() {

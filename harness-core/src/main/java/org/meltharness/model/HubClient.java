@@ -79,8 +79,8 @@ public final class HubClient {
         Map<String, String> headers = headers();
         StringBuilder manifest = new StringBuilder();
         for (RemoteFile f : files) {
-            Path target = dir.resolve(f.name()).normalize();
-            if (!target.startsWith(dir)) throw HarnessException.badData(repo + " lists a file outside its folder: " + f.name());
+            Path target = WeightFiles.inside(dir, f.name());
+            if (target == null) throw HarnessException.badData(repo + " lists a file outside its folder: " + f.name());
             new Downloader().download(fileUri(repo, revision, f.name()), target, f.sha256(), f.bytes(), headers);
             manifest.append(f.name()).append('\n');
         }

@@ -3,12 +3,14 @@ package org.meltharness.model;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.meltharness.HarnessException;
 import org.meltharness.results.AtomicFiles;
 import org.meltharness.results.Hashing;
 import org.meltharness.results.RunManifest.WeightFile;
@@ -20,6 +22,8 @@ import org.meltharness.results.RunManifest.WeightFile;
  */
 public final class WeightFiles {
     private static final List<String> WEIGHT_SUFFIXES = List.of(".safetensors", ".gguf", ".bin", ".pt", ".pth");
+    /** The shard index of a sharded safetensors folder; its {@code weight_map} names the shard files. */
+    public static final String SHARD_INDEX = "model.safetensors.index.json";
 
     private final Path cacheFile;
 
@@ -51,6 +55,38 @@ public final class WeightFiles {
         }
         if (changed) writeCache(cache);
         return out;
+    }
+
+    /**
+     * A shard that {@code dir}'s {@value #SHARD_INDEX} names in its {@code weight_map}, refused in one
+     * line when the name leads outside the folder ({@code ../}, an absolute path): a hub repository's
+     * index is someone else's file, and every loader opens what it names.
+     */
+    public static Path shard(Path dir, String name) {
+        Path p = inside(dir, name);
+        if (p == null) {
+            throw HarnessException.badData(dir.resolve(SHARD_INDEX) + " names a weight file outside the model folder: " + name);
+        }
+        return p;
+    }
+
+    /**
+     * {@code dir.resolve(name)} when {@code name} is a relative path that stays inside {@code dir}
+     * (no {@code ..} part, not absolute, no NUL), else null. Both sides are normalized, so a
+     * relative folder such as {@code ./cache} compares as it should.
+     */
+    static Path inside(Path dir, String name) {
+        if (name == null || name.isEmpty() || name.startsWith("/")) return null;
+        try {
+            Path rel = Path.of(name);
+            if (rel.isAbsolute()) return null;
+            for (Path part : rel) if (part.toString().equals("..")) return null;
+            Path base = dir.toAbsolutePath().normalize();
+            Path target = base.resolve(rel).normalize();
+            return target.startsWith(base) && !target.equals(base) ? dir.resolve(rel) : null;
+        } catch (InvalidPathException e) {
+            return null;
+        }
     }
 
     static List<Path> list(Path model) {

@@ -41,4 +41,9 @@ public final class Json {
     public static <T> T read(String json, Class<T> type) throws JsonProcessingException {
         return MAPPER.readValue(json, type);
     }
+
+    /** Reads UTF-8 JSON from the first {@code length} bytes of {@code bytes} (a line of a JSON-lines file). */
+    public static <T> T read(byte[] bytes, int length, Class<T> type) throws java.io.IOException {
+        return MAPPER.readValue(bytes, 0, length, type);
+    }
 }

@@ -212,4 +212,91 @@ class DownloaderTest {
         assertTrue(e.getMessage().startsWith("download of " + url + " failed: "), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
     }
+
+    /** The same length, other bytes: a re-upload under the same URL. */
+    private byte[] changed() {
+        byte[] b = new byte[content.length];
+        new Random(8).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void aFileChangedBetweenTwoTriesIsFetchedWholeAgainNotSpliced() throws Exception {
+        // No hash, and a re-upload of the same size: only If-Range stands between a resume and a spliced file.
+        Path target = dir.resolve("f.bin");
+        server.etags.put("/f.bin", "\"v1\"");
+        server.cutAfter.put("/f.bin", 100_000);
+        assertThrows(HarnessException.class, () -> new Downloader().download(server.uri("/f.bin"), target, null, content.length, Map.of()));
+        assertTrue(Files.size(dir.resolve("f.bin.part")) > 0);
+        byte[] v2 = changed();
+        server.put("/f.bin", v2);
+        server.etags.put("/f.bin", "\"v2\"");
+        new Downloader().download(server.uri("/f.bin"), target, null, content.length, Map.of());
+        assertEquals(List.of("\"v1\""), server.ifRanges, "the resume names the version it began");
+        assertArrayEquals(v2, Files.readAllBytes(target));
+        assertFalse(Files.exists(dir.resolve("f.bin.part.validator")), "nothing is left beside the file");
+    }
+
+    @Test
+    void anUnchangedFileIsResumedWithIfRange() throws Exception {
+        Path target = dir.resolve("f.bin");
+        server.lastModified.put("/f.bin", "Wed, 21 Oct 2015 07:28:00 GMT");
+        server.cutAfter.put("/f.bin", 100_000);
+        assertThrows(HarnessException.class, () -> new Downloader().download(server.uri("/f.bin"), target, null, content.length, Map.of()));
+        long part = Files.size(dir.resolve("f.bin.part"));
+        new Downloader().download(server.uri("/f.bin"), target, null, content.length, Map.of());
+        assertEquals(List.of("Wed, 21 Oct 2015 07:28:00 GMT"), server.ifRanges);
+        assertEquals("bytes=" + part + "-", server.ranges.getLast());
+        assertArrayEquals(content, Files.readAllBytes(target));
+    }
+
+    @Test
+    void aServerIgnoringIfRangeIsCaughtByItsNewETag() throws Exception {
+        Path target = dir.resolve("f.bin");
+        server.etags.put("/f.bin", "\"v1\"");
+        server.cutAfter.put("/f.bin", 100_000);
+        assertThrows(HarnessException.class, () -> new Downloader().download(server.uri("/f.bin"), target, null, content.length, Map.of()));
+        byte[] v2 = changed();
+        server.put("/f.bin", v2);
+        server.etags.put("/f.bin", "\"v2\"");
+        server.ignoreIfRange = true; // answers 206 with the new version's bytes
+        new Downloader().download(server.uri("/f.bin"), target, null, content.length, Map.of());
+        assertArrayEquals(v2, Files.readAllBytes(target));
+        assertEquals(1, server.ranges.size(), "the second request of the resume starts from zero");
+    }
+
+    @Test
+    void aPartWithoutAnythingToCheckItByIsNotResumed() throws Exception {
+        // No validator stored, no hash: the old bytes may be another version's.
+        Path target = dir.resolve("f.bin");
+        Files.write(dir.resolve("f.bin.part"), java.util.Arrays.copyOf(changed(), 1000));
+        new Downloader().download(server.uri("/f.bin"), target, null, -1, Map.of());
+        assertEquals(List.of(), server.ranges);
+        assertArrayEquals(content, Files.readAllBytes(target));
+    }
+
+    @Test
+    void aServerSendingWithoutEndIsCutOffAtTheCap() {
+        server.endless.add("/f.bin");
+        Path target = dir.resolve("f.bin");
+        Downloader capped = new Downloader(DownloadListener.SILENT, Duration.ofSeconds(10), 1_000_000);
+        var e = assertThrows(HarnessException.class, () -> capped.download(server.uri("/f.bin"), target, sha, -1, Map.of()));
+        assertEquals(HarnessException.BAD_DATA, e.exitCode());
+        assertEquals("download of " + server.uri("/f.bin") + " refused: the server sends more, more than 1000000 bytes, the most taken "
+                + "for a file of unknown size", e.getMessage());
+        assertFalse(Files.exists(dir.resolve("f.bin.part")), "no part to resume from");
+        assertFalse(Files.exists(target));
+    }
+
+    @Test
+    void aServerSendingMoreThanTheKnownSizeIsRefused() {
+        Path target = dir.resolve("f.bin");
+        var e = assertThrows(HarnessException.class, () -> new Downloader().download(server.uri("/f.bin"), target, null, 1000, Map.of()));
+        assertEquals("download of " + server.uri("/f.bin") + " refused: the server announces " + content.length
+                + " bytes, more than the 1000 bytes the file has", e.getMessage());
+        server.endless.add("/f.bin");
+        var endless = assertThrows(HarnessException.class, () -> new Downloader().download(server.uri("/f.bin"), target, null, 5000, Map.of()));
+        assertTrue(endless.getMessage().endsWith("refused: the server sends more, more than the 5000 bytes the file has"), endless.getMessage());
+        assertFalse(Files.exists(dir.resolve("f.bin.part")));
+    }
 }

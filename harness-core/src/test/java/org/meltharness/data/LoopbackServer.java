@@ -34,7 +34,19 @@ public final class LoopbackServer implements AutoCloseable {
     public final List<String> authorizations = new CopyOnWriteArrayList<>();
     /** Paths requested, in order. */
     public final List<String> requests = new CopyOnWriteArrayList<>();
+    /** ETag and Last-Modified headers sent with each path's responses, where set. */
+    public final Map<String, String> etags = new ConcurrentHashMap<>();
+    public final Map<String, String> lastModified = new ConcurrentHashMap<>();
+    /** If-Range request headers seen, in order. */
+    public final List<String> ifRanges = new CopyOnWriteArrayList<>();
+    /**
+     * Paths answered with no length and a body that goes on (as a hostile server's would) for 64 MiB,
+     * far beyond what the tests allow, so that a client without a cap fails its test rather than the disk.
+     */
+    public final java.util.Set<String> endless = ConcurrentHashMap.newKeySet();
     public volatile boolean ignoreRanges;
+    /** Serve the range even when If-Range names another version (a server that ignores If-Range). */
+    public volatile boolean ignoreIfRange;
     public volatile String requiredToken;
     /** When above 0, bodies go out in pieces of this many bytes with {@link #pauseMillis} between. */
     public volatile int chunkBytes;
@@ -78,10 +90,29 @@ public final class LoopbackServer implements AutoCloseable {
             ex.close();
             return;
         }
+        String etag = etags.get(path);
+        String modified = lastModified.get(path);
+        if (etag != null) ex.getResponseHeaders().add("ETag", etag);
+        if (modified != null) ex.getResponseHeaders().add("Last-Modified", modified);
+        if (endless.contains(path)) {
+            ex.sendResponseHeaders(200, 0);
+            try (OutputStream out = ex.getResponseBody()) {
+                for (long sent = 0; sent < 64L << 20; sent += body.length) out.write(body);
+            } catch (IOException e) {
+                // the client gave up
+            }
+            ex.close();
+            return;
+        }
         String range = ex.getRequestHeaders().getFirst("Range");
+        String ifRange = ex.getRequestHeaders().getFirst("If-Range");
+        if (ifRange != null) ifRanges.add(ifRange);
+        // RFC 9110: a range whose If-Range names another version than the current one is ignored (200, whole file).
+        boolean sameVersion = ifRange == null || ignoreIfRange || ifRange.equals(etag) || ifRange.equals(modified);
         int from = 0;
         int status = 200;
-        if (range != null) {
+        if (range != null && !sameVersion) ranges.add(range);
+        if (range != null && sameVersion) {
             ranges.add(range);
             if (!ignoreRanges) {
                 from = Integer.parseInt(range.replaceAll("bytes=(\\d+)-.*", "$1"));

@@ -43,6 +43,8 @@ class HubClientTest {
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private volatile boolean requireToken;
+    /** A file name the listing adds, as a hostile or broken hub would. */
+    private volatile String extraSibling;
 
     @BeforeEach
     void start() throws IOException {
@@ -70,6 +72,8 @@ class HubClientTest {
                         json.append("},");
                     }
                 }
+                if (extraSibling != null) json.append("{\"rfilename\":").append(new com.fasterxml.jackson.databind.ObjectMapper()
+                        .writeValueAsString(extraSibling)).append("},");
                 json.append("{\"rfilename\":\"pytorch_model.bin\"}]}");
                 send(exchange, 200, json.toString().getBytes(StandardCharsets.UTF_8));
             } else if (path.startsWith("/" + REPO + "/resolve/main/")) {
@@ -105,6 +109,35 @@ class HubClientTest {
         assertEquals(dir, new HubClient(endpoint, null, cache, false).resolve(REPO, "main", JLAMA));
         assertEquals(before, requests.size(), "a complete revision is not fetched again");
         assertEquals(dir, new HubClient(endpoint, null, cache, true).resolve(REPO, "main", JLAMA));
+    }
+
+    @Test
+    void aRelativeCacheFolderWorks() throws IOException {
+        // HARNESS_CACHE_DIR=./cache: the folder is compared with the files' paths as they are, not normalized.
+        Path relative = Path.of("./target/hub-cache-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        try {
+            Path dir = new HubClient(endpoint, null, relative, false).resolve(REPO, "main", JLAMA);
+            assertArrayEquals(Files.readAllBytes(SharedFiles.stories260k().resolve("model.safetensors")),
+                    Files.readAllBytes(dir.resolve("model.safetensors")));
+        } finally {
+            if (Files.exists(relative)) try (Stream<Path> s = Files.walk(relative)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void aListedNameOutsideTheRepositoryFolderIsRefusedInOneLine() throws IOException {
+        Path victim = Files.writeString(cache.resolve("victim.json"), "mine");
+        for (String name : List.of("../../../../victim.json", victim.toString(), "sub/../../../../../victim.json")) {
+            extraSibling = name;
+            requests.clear();
+            HarnessException e = assertThrows(HarnessException.class,
+                    () -> new HubClient(endpoint, null, cache, false).resolve(REPO, "main", n -> true));
+            assertEquals(HarnessException.BAD_DATA, e.exitCode());
+            assertEquals(REPO + " lists a file outside its folder: " + name, e.getMessage());
+            assertEquals("mine", Files.readString(victim));
+        }
     }
 
     @Test

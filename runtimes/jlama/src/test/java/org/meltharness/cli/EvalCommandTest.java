@@ -82,7 +82,13 @@ class EvalCommandTest {
         CliRun resumed = CliRun.of("eval", "--resume", run.getFileName().toString(), "--output", dir.resolve("runs").toString(),
                 "--cache-dir", dir.resolve("cache").toString(), "--offline");
         assertEquals(0, resumed.exitCode(), resumed.err());
-        assertEquals(12, Files.readAllLines(samples).size());
+        // The torn sixth line is closed, not cut (it could have been another process's line in flight),
+        // and set aside in samples-arc_easy.jsonl.bad when read: twelve records in thirteen lines.
+        List<String> after = Files.readAllLines(samples);
+        assertEquals(13, after.size());
+        assertEquals(lines.get(5).substring(0, 40), after.get(5));
+        assertEquals(12, org.meltharness.results.JsonlLog.read(samples, org.meltharness.results.SampleRecord.class, w -> { }).size());
+        assertEquals(lines.get(5).substring(0, 40) + "\n", Files.readString(run.resolve("samples-arc_easy.jsonl.bad")));
         JsonNode rows = JSON.readTree(run.resolve("summary.json").toFile()).path("rows");
         for (int i = 0; i < expected.size(); i++) {
             assertEquals(expected.get(i).path("value").asDouble(), rows.get(i).path("value").asDouble(), 1e-12);

@@ -127,6 +127,7 @@ record Safetensors(Path dir, List<Path> files, Map<String, Tensor> tensors) {
                 throw HarnessException.badData("cannot parse " + index + ": " + Errors.firstLine(e), e);
             }
             if (names.isEmpty()) throw HarnessException.badData(index + " has an empty weight_map");
+            names.forEach(n -> org.meltharness.model.WeightFiles.shard(dir, n)); // refuses names outside dir
             List<String> missing = names.stream().filter(n -> !Files.isRegularFile(dir.resolve(n))).toList();
             if (!missing.isEmpty()) {
                 throw HarnessException.badData(index + " lists " + names.size() + " shards but " + missing.size()

@@ -99,7 +99,7 @@ record ModelFolder(Path dir, String modelType, List<SafetensorsHeader> weights) 
             if (files.isEmpty()) throw HarnessException.badData(index + " has an empty weight_map");
             List<SafetensorsHeader> out = new ArrayList<>();
             for (String f : files) {
-                Path p = dir.resolve(f);
+                Path p = org.meltharness.model.WeightFiles.shard(dir, f); // refuses names outside the folder
                 if (!Files.isRegularFile(p)) throw HarnessException.badData(index + " names " + f + ", which is missing");
                 out.add(SafetensorsHeader.read(p));
             }

@@ -85,7 +85,7 @@ final class Safetensors implements AutoCloseable {
                 }
             }
             if (files.isEmpty()) throw HarnessException.badData(dir + " holds no .safetensors file");
-            for (String f : files) s.read(dir.resolve(f));
+            for (String f : files) s.read(org.meltharness.model.WeightFiles.shard(dir, f)); // refuses names outside dir
             return s;
         } catch (IOException e) {
             s.close();
