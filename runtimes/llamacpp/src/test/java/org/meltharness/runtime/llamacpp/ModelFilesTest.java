@@ -38,7 +38,7 @@ class ModelFilesTest {
         assertTrue(provider.accepts(ModelSource.local(TestModels.f32())));
         assertTrue(provider.accepts(ModelSource.local(TestModels.gguf())));
         assertTrue(provider.accepts(ModelSource.local(SharedFiles.stories260kPad192())), "a Hugging Face folder it converts");
-        assertTrue(!provider.accepts(ModelSource.local(SharedFiles.root().resolve("models/shapes/smollm2-135m"))),
+        assertTrue(!provider.accepts(ModelSource.local(SharedFiles.root().resolve("models/shapes/stories15m"))),
                 "a config without weights");
         assertEquals("f32", provider.defaultQuantization(ModelSource.local(TestModels.gguf())), "the most precise file");
         assertEquals("q4_0", provider.defaultQuantization(ModelSource.local(TestModels.q4())));
