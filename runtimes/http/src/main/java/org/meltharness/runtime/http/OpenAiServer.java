@@ -154,18 +154,16 @@ public final class OpenAiServer implements AutoCloseable {
             case "/v1/completions" -> {
                 requireMethod(method, path, "POST");
                 JsonNode body = readBody(ex);
-                CompletionRequest r = CompletionRequest.completion(body);
+                CompletionRequest r = CompletionRequest.completion(body, 256);
                 model.checkModel(r.model());
-                model.checkLength(r);
-                run(ex, r);
+                run(ex, r, model.prepare(r));
             }
             case "/v1/chat/completions" -> {
                 requireMethod(method, path, "POST");
                 JsonNode body = readBody(ex);
                 model.checkModel(body.hasNonNull("model") ? CompletionRequest.text(body, "model") : null);
                 CompletionRequest r = CompletionRequest.chat(body, model.render(body.get("messages")));
-                model.checkLength(r);
-                run(ex, r);
+                run(ex, r, model.prepare(r));
             }
             default -> {
                 if (path.startsWith("/v1/models/")) {
@@ -180,14 +178,14 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     /** Queues the request for the model's thread and answers with its result (or streams it). */
-    private void run(HttpExchange ex, CompletionRequest r) throws IOException {
+    private void run(HttpExchange ex, CompletionRequest r, java.util.List<ServedModel.Input> in) throws IOException {
         Future<ObjectNode> f;
         try {
             f = worker.submit(() -> {
                 long t0 = System.nanoTime();
                 try {
-                    if (!r.stream()) return model.complete(r);
-                    stream(ex, r);
+                    if (!r.stream()) return model.complete(r, in, () -> false);
+                    stream(ex, r, in.getFirst());
                     return null;
                 } finally {
                     double s = (System.nanoTime() - t0) / 1e9;
@@ -223,14 +221,14 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     /** Server-sent events: one {@code data:} line per chunk, then {@code data: [DONE]}. */
-    private void stream(HttpExchange ex, CompletionRequest r) {
+    private void stream(HttpExchange ex, CompletionRequest r, ServedModel.Input in) {
         try {
             ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
             ex.getResponseHeaders().set("Cache-Control", "no-cache");
             ex.sendResponseHeaders(200, 0);
             OutputStream out = ex.getResponseBody();
             try {
-                model.stream(r, chunk -> {
+                model.stream(r, in, chunk -> {
                     try {
                         out.write(("data: " + MAPPER.writeValueAsString(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
                         out.flush();

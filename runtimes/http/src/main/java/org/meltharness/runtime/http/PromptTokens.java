@@ -48,6 +48,45 @@ final class PromptTokens implements AutoCloseable {
         return counting.encode(text).length;
     }
 
+    /** The ids the runtime's own tokenizer gives {@code text}, BOS included when it adds one. */
+    int[] encode(String text) {
+        return counting.encode(text);
+    }
+
+    /** How many of {@code ids} (the encoding of {@code text}) come before its text tokens: BOS and the like. */
+    int specialPrefix(int[] ids, String text) {
+        return Math.max(0, ids.length - spans.encode(text, false, false).getIds().length);
+    }
+
+    /**
+     * Each token's text and offset (code points) for a prompt given as ids: a token's text is what it
+     * adds to the text of the token before it (a lone token's decoding drops a leading space), so
+     * the texts concatenate to the prompt's text. Special tokens are written out (as {@code <s>}).
+     */
+    Pieces ofIds(int[] ids) {
+        String[] texts = new String[ids.length];
+        int[] offsets = new int[ids.length];
+        int at = 0;
+        for (int k = 0; k < ids.length; k++) {
+            String t;
+            if (k == 0) {
+                t = decode(ids[0]);
+            } else {
+                String before = decode(ids[k - 1]);
+                String both = spans.decode(new long[] {ids[k - 1], ids[k]}, false);
+                t = both.startsWith(before) ? both.substring(before.length()) : decode(ids[k]);
+            }
+            texts[k] = t;
+            offsets[k] = at;
+            at += t.codePointCount(0, t.length());
+        }
+        return new Pieces(texts, offsets);
+    }
+
+    private String decode(int id) {
+        return spans.decode(new long[] {id}, false);
+    }
+
     /** The token texts and their offsets (in code points), one per token. */
     record Pieces(String[] texts, int[] offsets) {}
 
