@@ -96,7 +96,7 @@ public final class ServeLoadBench {
             t1 = System.nanoTime();
             OpenAiServer.Counters end = server.counters();
             counters = new OpenAiServer.Counters(end.accepted() - warm.accepted(), end.completed() - warm.completed(),
-                    end.rejected() - warm.rejected(), end.failed() - warm.failed());
+                    end.rejected() - warm.rejected(), end.failed() - warm.failed(), end.cancelled() - warm.cancelled());
         }
         report(clients, perClient, queue, outcomes, errors.get(), unsent.get(), (t1 - t0) / 1e9, counters, retry,
                 finished.get());
