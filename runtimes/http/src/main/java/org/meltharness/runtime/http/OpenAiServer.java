@@ -49,9 +49,11 @@ public final class OpenAiServer implements AutoCloseable {
      * @param headerTimeout a request's headers must arrive within this of the connection's opening
      *     (or of its previous answer)
      * @param bodyTimeout a request's body must arrive within this of its headers
+     * @param sendBufferBytes each connection's socket send buffer, or 0 for the system's (which grows
+     *     to megabytes, so that a small test stream never blocks)
      */
     public record Settings(String host, int port, int queue, long maxBodyBytes, String apiKey, int maxConnections,
-            int maxPrompts, Duration idleTimeout, Duration headerTimeout, Duration bodyTimeout) {
+            int maxPrompts, Duration idleTimeout, Duration headerTimeout, Duration bodyTimeout, int sendBufferBytes) {
         public Settings {
             if (queue < 0) throw new IllegalArgumentException("queue must not be negative");
             if (maxBodyBytes < 1) throw new IllegalArgumentException("maxBodyBytes must be positive");
@@ -62,16 +64,7 @@ public final class OpenAiServer implements AutoCloseable {
         /** The defaults for everything but address, queue, body limit and key. */
         public Settings(String host, int port, int queue, long maxBodyBytes, String apiKey) {
             this(host, port, queue, maxBodyBytes, apiKey, 256, 256, Duration.ofSeconds(30), Duration.ofSeconds(10),
-                    Duration.ofSeconds(60));
-        }
-
-        public Settings withTimeouts(Duration idle, Duration header, Duration body) {
-            return new Settings(host, port, queue, maxBodyBytes, apiKey, maxConnections, maxPrompts, idle, header, body);
-        }
-
-        public Settings withMaxConnections(int n) {
-            return new Settings(host, port, queue, maxBodyBytes, apiKey, n, maxPrompts, idleTimeout, headerTimeout,
-                    bodyTimeout);
+                    Duration.ofSeconds(60), 0);
         }
     }
 
@@ -120,6 +113,7 @@ public final class OpenAiServer implements AutoCloseable {
         connector.setPort(settings.port());
         connector.setIdleTimeout(settings.idleTimeout().toMillis());
         connector.setAcceptQueueSize(1024);
+        if (settings.sendBufferBytes() > 0) connector.setAcceptedSendBufferSize(settings.sendBufferBytes());
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(settings.maxConnections(), connector));
         HeaderDeadline deadline = new HeaderDeadline(server.getScheduler(), settings.headerTimeout().toMillis());

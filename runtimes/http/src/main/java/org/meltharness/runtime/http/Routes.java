@@ -16,9 +16,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.meltharness.HarnessException;
 
@@ -45,13 +47,17 @@ final class Routes extends Handler.Abstract {
         deadline.started(connection);
         AtomicBoolean gone = new AtomicBoolean();
         request.addFailureListener(t -> gone.set(true));
-        // A request waiting for the model is not idle: only a read or write that makes no progress is.
-        request.addIdleTimeoutListener(t -> false);
+        // A request waiting for the model is not idle; a read or write that makes no progress is, and
+        // fails (a client that stopped reading its stream). Jetty asks this at each idle timeout.
+        AtomicBoolean io = new AtomicBoolean(true);
+        request.addIdleTimeoutListener(t -> io.get());
         try {
-            route(request, response, callback, gone);
+            route(request, response, callback, gone, io);
         } catch (ApiError e) {
+            io.set(true);
             sendError(response, callback, e);
         } catch (HarnessException e) {
+            io.set(true);
             sendError(response, callback, ApiError.badRequest(null, e.getMessage()));
         } catch (ClientGone e) {
             s.cancelled.incrementAndGet();
@@ -60,6 +66,7 @@ final class Routes extends Handler.Abstract {
             s.failed.incrementAndGet();
             // The detail (paths, engine state) goes to the server's log, never to the client.
             s.log.accept("request failed: " + e);
+            io.set(true);
             sendError(response, callback, ApiError.internal("the server failed on this request; its log says why"));
         } finally {
             deadline.answered(connection);
@@ -67,7 +74,7 @@ final class Routes extends Handler.Abstract {
         return true;
     }
 
-    private void route(Request request, Response response, Callback callback, AtomicBoolean gone) {
+    private void route(Request request, Response response, Callback callback, AtomicBoolean gone, AtomicBoolean io) {
         String path = request.getHttpURI().getPath();
         String method = request.getMethod();
         if (path.equals("/health") || path.equals("/v1/health")) {
@@ -88,7 +95,8 @@ final class Routes extends Handler.Abstract {
                 requireMethod(method, path, "POST");
                 boolean chat = path.endsWith("chat/completions");
                 Prepared p = prepare(request, chat);
-                run(response, callback, p.request(), p.inputs(), gone);
+                io.set(false);
+                run(request, response, callback, p.request(), p.inputs(), gone, io);
             }
             default -> {
                 if (path.startsWith("/v1/models/")) {
@@ -164,24 +172,36 @@ final class Routes extends Handler.Abstract {
     }
 
     /** Queues the request for the model's thread and answers with its result (or streams it). */
-    private void run(Response response, Callback callback, CompletionRequest r, List<ServedModel.Input> in,
-            AtomicBoolean gone) {
+    private void run(Request request, Response response, Callback callback, CompletionRequest r,
+            List<ServedModel.Input> in, AtomicBoolean gone, AtomicBoolean io) {
         if (r.stream()) {
-            stream(response, callback, r, in.getFirst(), gone);
+            stream(request, response, callback, r, in.getFirst(), gone, io);
             return;
         }
         Future<ObjectNode> f = s.submit(() -> {
             if (gone.get() || s.closing) throw new ClientGone("the client left before its turn");
             return s.model.complete(r, in, () -> gone.get() || s.closing);
         });
-        ObjectNode answer = await(f);
+        ObjectNode answer = await(f, request, response, gone);
         s.completed.incrementAndGet();
+        io.set(true);
         sendJson(response, callback, 200, answer);
     }
 
-    private <T> T await(Future<T> f) {
+    /** Waits for the worker's answer, giving the work up if the client closes its connection meanwhile. */
+    private <T> T await(Future<T> f, Request request, Response response, AtomicBoolean gone) {
         try {
-            return f.get();
+            while (true) {
+                try {
+                    return f.get(250, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    if (request != null && closedByClient(request, response)) {
+                        gone.set(true);
+                        f.cancel(false); // not started: it never will; started: it stops at its next token
+                        throw new ClientGone("the client closed the connection while its request waited");
+                    }
+                }
+            }
         } catch (InterruptedException e) {
             f.cancel(true);
             Thread.currentThread().interrupt();
@@ -199,7 +219,8 @@ final class Routes extends Handler.Abstract {
     }
 
     /** Server-sent events: one {@code data:} line per chunk, then {@code data: [DONE]}. */
-    private void stream(Response response, Callback callback, CompletionRequest r, ServedModel.Input in, AtomicBoolean gone) {
+    private void stream(Request request, Response response, Callback callback, CompletionRequest r, ServedModel.Input in,
+            AtomicBoolean gone, AtomicBoolean io) {
         StreamPipe pipe = new StreamPipe(STREAM_BUFFER);
         Future<Void> f = s.submit(() -> {
             try {
@@ -236,10 +257,20 @@ final class Routes extends Handler.Abstract {
         try {
             while (true) {
                 byte[] chunk = pipe.take(250);
-                if (chunk == null) continue; // the worker always ends the pipe, whatever happens
+                if (chunk == null) {
+                    // Still waiting for its turn (the worker always ends the pipe, whatever happens).
+                    if (!response.isCommitted() && !gone.get() && closedByClient(request, response)) {
+                        gone.set(true);
+                        pipe.clientGone();
+                    }
+                    continue;
+                }
                 if (chunk == StreamPipe.END) break;
+                io.set(true);
                 Content.Sink.write(response, false, ByteBuffer.wrap(chunk));
+                io.set(false);
             }
+            io.set(true);
             Content.Sink.write(response, true, ByteBuffer.allocate(0));
         } catch (IOException | RuntimeException e) {
             // A write that made no progress within the idle timeout, or a closed connection.
@@ -255,7 +286,7 @@ final class Routes extends Handler.Abstract {
             return;
         }
         try {
-            await(f);
+            await(f, null, response, gone);
             s.completed.incrementAndGet();
         } catch (ClientGone e) {
             s.cancelled.incrementAndGet();
@@ -263,6 +294,27 @@ final class Routes extends Handler.Abstract {
             // Reported to the client as an error event already.
         }
         callback.succeeded();
+    }
+
+    /**
+     * Whether the client has closed its connection, asked while its request waits for the model.
+     * HTTP/1.1 gives no notice of that until something is read or written, and Jetty does not read
+     * during a request (it would be the next, pipelined request), so this reads: end of stream
+     * means gone. A byte read is a pipelined request, which no common client sends; the answer then
+     * closes the connection so that the client sends it again on a new one.
+     */
+    private static boolean closedByClient(Request request, Response response) {
+        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        if (!endPoint.isOpen() || endPoint.isInputShutdown()) return true;
+        if (response.getHeaders().contains(HttpHeader.CONNECTION, "close")) return false; // pipelined: stop reading
+        try {
+            ByteBuffer probe = BufferUtil.allocate(1);
+            int n = endPoint.fill(probe);
+            if (n > 0 && !response.isCommitted()) response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            return n < 0;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     private static byte[] event(JsonNode chunk) {

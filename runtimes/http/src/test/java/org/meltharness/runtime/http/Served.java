@@ -33,13 +33,18 @@ final class Served {
 
     /** As {@link #startWith(int, String)}, serving the runtime as {@code wrap} presents it. */
     static OpenAiServer startWith(int queue, String apiKey, java.util.function.UnaryOperator<org.meltharness.runtime.Runtime> wrap) {
+        return startWith(new OpenAiServer.Settings("127.0.0.1", 0, queue, 1 << 20, apiKey), wrap);
+    }
+
+    /** A server with {@code settings} over Jlama, the runtime as {@code wrap} presents it. */
+    static OpenAiServer startWith(OpenAiServer.Settings settings,
+            java.util.function.UnaryOperator<org.meltharness.runtime.Runtime> wrap) {
         java.nio.file.Path cache = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "melt-http-test-cache");
         org.meltharness.model.ModelPlan plan = org.meltharness.model.ModelPlan.resolve(model(), "jlama", null, "stored",
                 0L, cache);
         org.meltharness.model.ModelPlan.Loaded loaded = plan.load(1, cache, true, java.util.Map.of());
         ServedModel served = new ServedModel(wrap.apply(loaded.runtime()), model(), java.util.Set.of(), "jlama", plan.quant());
-        return OpenAiServer.start(served, new OpenAiServer.Settings("127.0.0.1", 0, queue, 1 << 20, apiKey),
-                msg -> System.err.println("serve: " + msg));
+        return OpenAiServer.start(served, settings, msg -> System.err.println("serve: " + msg));
     }
 
     /** Jlama on stories260K in-process, to compare the server's answers with. */
