@@ -23,24 +23,39 @@ final class PromptTokens implements AutoCloseable {
     private final HfTokenizer counting;
     private final HuggingFaceTokenizer spans;
 
-    private PromptTokens(HfTokenizer counting, HuggingFaceTokenizer spans) {
+    /** The most characters one token stands for (+1 for a leading space the tokenizer adds). */
+    private final int maxTokenChars;
+
+    private PromptTokens(HfTokenizer counting, HuggingFaceTokenizer spans, int vocabulary) {
         this.counting = counting;
         this.spans = spans;
+        int longest = 1;
+        for (int id = 0; id < vocabulary; id++) longest = Math.max(longest, piece(id).length());
+        this.maxTokenChars = longest + 1;
     }
 
     /** The tokenizer of the model folder {@code dir}, if it has one. */
-    static Optional<PromptTokens> of(Path dir) {
+    static Optional<PromptTokens> of(Path dir, int vocabulary) {
         if (dir == null || !Files.isRegularFile(dir.resolve("tokenizer.json"))) return Optional.empty();
         HfTokenizer counting = HfTokenizer.load(dir);
         try {
             HuggingFaceTokenizer spans = HuggingFaceTokenizer.newInstance(dir.resolve("tokenizer.json"), Map.of(
                     "addSpecialTokens", "false", "truncation", "false", "padding", "false",
                     "maxLength", String.valueOf(Integer.MAX_VALUE / 2)));
-            return Optional.of(new PromptTokens(counting, spans));
+            return Optional.of(new PromptTokens(counting, spans, vocabulary));
         } catch (IOException | RuntimeException e) {
             counting.close();
             return Optional.empty();
         }
+    }
+
+    /**
+     * Fewer tokens than {@code text} encodes to: no token stands for more than the longest piece's
+     * characters (halved again, for normalizers that drop characters). Lets a prompt of megabytes
+     * be refused without tokenizing it.
+     */
+    long atLeastTokens(String text) {
+        return text.length() / (2L * maxTokenChars);
     }
 
     /** Tokens of {@code text} as the model's tokenizer encodes it, BOS included when it adds one. */

@@ -154,7 +154,9 @@ final class Routes extends Handler.Abstract {
             }
             return out.toByteArray();
         } catch (IOException e) {
-            throw new ClientGone("the request body could not be read: " + e.getMessage());
+            // Usually the client is gone and hears nothing; if not, it learns why.
+            throw new ApiError(400, "invalid_request_error", "incomplete_body", null,
+                    "the request body ended before its Content-Length", 0);
         }
     }
 

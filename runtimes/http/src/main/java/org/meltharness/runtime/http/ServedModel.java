@@ -71,7 +71,7 @@ final class ServedModel implements AutoCloseable {
         this.quant = quant;
         this.info = runtime.info();
         Path dir = modelDir(info);
-        this.tokens = PromptTokens.of(dir);
+        this.tokens = PromptTokens.of(dir, info.vocabularySize());
         this.tokenInput = runtime instanceof TokenInput t && tokens.isPresent() ? t : null;
         this.template = dir == null ? ChatTemplate.of(Path.of("/nonexistent")) : ChatTemplate.of(dir);
     }
@@ -171,6 +171,11 @@ final class ServedModel implements AutoCloseable {
                 String text = r.echo() ? String.join("", tokens.get().ofIds(p.ids()).texts()) : "";
                 in = new Input(p, p.ids(), 0, text);
             } else if (tokens.isPresent()) {
+                long least = tokens.get().atLeastTokens(p.text());
+                if (!split && window > 0 && least > window) {
+                    throw ApiError.contextLengthExceeded("this model's maximum context length is " + window
+                            + " tokens; the prompt has at least " + least + " tokens");
+                }
                 int[] ids = tokens.get().encode(p.text());
                 in = new Input(p, ids, tokens.get().specialPrefix(ids, p.text()), p.text());
             } else {

@@ -36,7 +36,7 @@ public final class ServeLoadBench {
     private ServeLoadBench() {}
 
     /** One request's outcome. */
-    private record Outcome(String kind, int status, double ms, double ttftMs, long retryAfterSeconds, boolean own) {
+    record Outcome(String kind, int status, double ms, double ttftMs, long retryAfterSeconds, boolean own) {
         boolean retryAfter() {
             return retryAfterSeconds > 0;
         }
@@ -102,7 +102,7 @@ public final class ServeLoadBench {
                 finished.get());
     }
 
-    private static Outcome send(HttpClient http, URI uri, String prompt, boolean stream) throws Exception {
+    static Outcome send(HttpClient http, URI uri, String prompt, boolean stream) throws Exception {
         Map<String, Object> body = stream
                 ? Map.of("prompt", prompt, "max_tokens", 16, "stream", true, "ignore_eos", true)
                 : Map.of("prompt", prompt, "max_tokens", 0, "echo", true, "logprobs", 1);
