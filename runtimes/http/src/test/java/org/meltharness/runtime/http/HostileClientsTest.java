@@ -105,6 +105,15 @@ class HostileClientsTest {
     }
 
     @Test
+    void aRequestWaitingLongerThanTheIdleTimeoutIsStillAnswered() throws Exception {
+        // Jetty asks the request at each idle timeout (2 s here): waiting for the model is not idle.
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = post("/completions", Map.of("prompt", "Once", "max_tokens", WatchedRuntime.SLOW));
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue((System.nanoTime() - t0) / 1_000_000 >= WatchedRuntime.SLOW_MS);
+    }
+
+    @Test
     void headersSentAByteAtATimeAreCutAtTheHeaderDeadline() throws Exception {
         try (Socket slow = raw()) {
             OutputStream out = slow.getOutputStream();

@@ -73,6 +73,7 @@ class ServeShutdownTest {
         new CommandLine(cmd).parseArgs("--model", Served.model(), "--runtime", "jlama", "--port", "0", "--threads", "1",
                 "--offline", "--host", "0.0.0.0");
         try (OpenAiServer server = cmd.open(new PrintWriter(err, true))) {
+            assertTrue(server.port() > 0);
             assertTrue(err.toString().contains("warning: serving on 0.0.0.0 without --api-key-env"), err.toString());
         }
         StringWriter quiet = new StringWriter();
@@ -80,6 +81,7 @@ class ServeShutdownTest {
         new CommandLine(local).parseArgs("--model", Served.model(), "--runtime", "jlama", "--port", "0", "--threads", "1",
                 "--offline");
         try (OpenAiServer server = local.open(new PrintWriter(quiet, true))) {
+            assertTrue(server.port() > 0);
             assertTrue(!quiet.toString().contains("warning"), quiet.toString());
         }
     }

@@ -17,10 +17,14 @@ import org.meltharness.tokenize.TokenizedPair;
 /**
  * A runtime (with token ids) that records how the server uses it: calls of {@code info()} or
  * {@code close()} while a request is inside it, and how many generations ran. A generation of
- * {@link #FAILING} tokens fails inside the engine with a message naming a local path.
+ * {@link #FAILING} tokens fails inside the engine with a message naming a local path; one of
+ * {@link #SLOW} tokens takes {@link #SLOW_MS} first.
  */
 final class WatchedRuntime implements Runtime, TokenInput {
     static final int FAILING = 77;
+    /** A generation of this many tokens first sleeps {@link #SLOW_MS}: a request slower than an idle timeout. */
+    static final int SLOW = 79;
+    static final long SLOW_MS = 3_000;
 
     private final Runtime inner;
     private final AtomicBoolean busy = new AtomicBoolean();
@@ -74,6 +78,13 @@ final class WatchedRuntime implements Runtime, TokenInput {
         busy.set(true);
         generations.incrementAndGet();
         try {
+            if (request.maxTokens() == SLOW) {
+                try {
+                    Thread.sleep(SLOW_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             if (request.maxTokens() == FAILING) {
                 throw new IllegalStateException("failed reading /home/someone/models/secret/model.safetensors");
             }
