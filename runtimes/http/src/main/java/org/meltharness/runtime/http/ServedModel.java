@@ -7,28 +7,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.meltharness.HarnessException;
 import org.meltharness.bench.ChatTemplate;
-import org.meltharness.runtime.DistributionObserver;
 import org.meltharness.runtime.Generation;
 import org.meltharness.runtime.GenerationRequest;
-import org.meltharness.runtime.LogProbs;
-import org.meltharness.runtime.LoglikelihoodRequest;
-import org.meltharness.runtime.LoglikelihoodResult;
 import org.meltharness.runtime.ModelInfo;
 import org.meltharness.runtime.Runtime;
 import org.meltharness.runtime.TokenInput;
 import org.meltharness.runtime.TokenListener;
-import org.meltharness.tokenize.TokenizedPair;
 
 /**
  * One loaded model answering completion requests: what {@code harness serve} runs on its worker
@@ -229,13 +220,15 @@ final class ServedModel implements AutoCloseable {
     // ---------------------------------------------------------------------------------- answers
 
     /** A generation with the text each token added (deltas concatenate to the text). */
-    private record Gen(Generation g, List<String> deltas) {}
+    record Gen(Generation g, List<String> deltas) {}
 
     /** Computes a whole (non-streamed) answer; {@code gone} tells when its client has left. */
     ObjectNode complete(CompletionRequest r, List<Input> inputs, java.util.function.BooleanSupplier gone) {
         long t0 = System.nanoTime();
         int n = inputs.size();
-        List<LogprobRows> echo = r.scoresPrompt() ? echoRows(r, inputs) : null;
+        List<LogprobRows> echo = !r.scoresPrompt() ? null
+                : r.continuationFrom() != null || tokenInput == null ? TextEcho.rows(runtime, tokens, r, inputs)
+                : TokenEcho.rows(tokenInput, tokens, r, inputs);
         List<Gen> gens = new ArrayList<>(n);
         for (Input in : inputs) {
             int max = maxTokens(r, in);
@@ -245,7 +238,7 @@ final class ServedModel implements AutoCloseable {
         }
         List<LogprobRows> rows = echo != null ? echo : new ArrayList<>();
         if (echo == null) for (int i = 0; i < n; i++) rows.add(new LogprobRows(tokens));
-        if (r.logprobs() != null && !r.chat()) addGenerated(r, inputs, gens, rows);
+        if (r.logprobs() != null && !r.chat()) TokenEcho.addGenerated(runtime, tokenInput, r, inputs, gens, rows);
 
         ObjectNode out = JSON.objectNode();
         out.put("id", (r.chat() ? "chatcmpl-" : "cmpl-") + ids.incrementAndGet());
@@ -387,84 +380,6 @@ final class ServedModel implements AutoCloseable {
             case MAX_TOKENS, CONTEXT_FULL -> "length";
             case END_OF_SEQUENCE, STOP_STRING -> "stop";
         };
-    }
-
-    // ---------------------------------------------------------------------------------- scoring
-
-    /**
-     * The echoed prompts' rows, every prompt scored in one runtime call (so shared prefixes are
-     * computed once). Each prompt's first listed token gets null (nothing but BOS precedes it, as
-     * with OpenAI and vLLM); every later one its log-prob given the tokens before it. With {@code
-     * melt_continuation_from = k} the pair (prompt[:k], prompt[k:]) is scored exactly as in-process
-     * {@code eval} scores it instead.
-     */
-    private List<LogprobRows> echoRows(CompletionRequest r, List<Input> inputs) {
-        if (r.continuationFrom() != null || tokenInput == null) return TextEcho.rows(runtime, tokens, r, inputs);
-        List<TokenizedPair> pairs = new ArrayList<>();
-        List<Integer> scoredIndex = new ArrayList<>();
-        for (int i = 0; i < inputs.size(); i++) {
-            Input in = inputs.get(i);
-            if (in.listed() < 2) continue; // one token: nothing before it to score it on
-            int split = in.lead() + 1;
-            pairs.add(new TokenizedPair(Arrays.copyOf(in.ids(), split), Arrays.copyOfRange(in.ids(), split, in.ids().length)));
-            scoredIndex.add(i);
-        }
-        List<Scores.Scored> scored = pairs.isEmpty() ? List.of()
-                : Scores.score(r.logprobs(), observer -> tokenInput.loglikelihoodTokens(pairs, observer));
-        List<LogprobRows> out = new ArrayList<>();
-        for (int i = 0; i < inputs.size(); i++) {
-            Input in = inputs.get(i);
-            PromptTokens.Pieces pieces = in.prompt().isTokens() ? tokens.get().ofIds(in.ids()) : tokens.get().all(in.text());
-            int j = scoredIndex.indexOf(i);
-            Scores.Scored s = j < 0 ? null : scored.get(j);
-            LogprobRows rows = new LogprobRows(tokens);
-            for (int k = 0; k < pieces.texts().length; k++) {
-                if (s == null || k == 0 || k - 1 >= s.result().tokenLogprobs().length) {
-                    rows.addUnscored(pieces.texts()[k], pieces.offsets()[k]);
-                } else {
-                    rows.add(pieces.texts()[k], s.result().tokenLogprobs()[k - 1], s.top() == null ? null : s.top()[k - 1],
-                            pieces.offsets()[k]);
-                }
-            }
-            out.add(rows);
-        }
-        return out;
-    }
-
-    /**
-     * Lists each generated token after the prompt's rows, with its log-prob given the prompt and the
-     * tokens generated before it: scored as the ids generated, on a runtime that takes ids; on
-     * others as text after the prompt, and listed without log-probs where that text does not encode
-     * to the same tokens (a token that merges with the prompt's end).
-     */
-    private void addGenerated(CompletionRequest r, List<Input> inputs, List<Gen> gens, List<LogprobRows> rows) {
-        List<Integer> which = new ArrayList<>();
-        for (int i = 0; i < gens.size(); i++) if (gens.get(i) != null && gens.get(i).g().tokens().length > 0) which.add(i);
-        if (which.isEmpty()) return;
-        List<Scores.Scored> scored = new ArrayList<>();
-        if (tokenInput != null && inputs.stream().allMatch(in -> in.ids() != null)) {
-            List<TokenizedPair> pairs = which.stream()
-                    .map(i -> new TokenizedPair(inputs.get(i).ids(), gens.get(i).g().tokens())).toList();
-            scored.addAll(Scores.score(r.logprobs(), observer -> tokenInput.loglikelihoodTokens(pairs, observer)));
-        } else {
-            for (int i : which) scored.add(TextEcho.generated(runtime, inputs.get(i).text(), gens.get(i).g(), r.logprobs()));
-        }
-        for (int w = 0; w < which.size(); w++) {
-            int i = which.get(w);
-            Gen gen = gens.get(i);
-            Scores.Scored s = scored.get(w);
-            String prompt = inputs.get(i).text();
-            int at = r.echo() ? prompt.codePointCount(0, prompt.length()) : 0;
-            for (int k = 0; k < gen.deltas().size(); k++) {
-                String text = gen.deltas().get(k);
-                if (s == null || k >= s.result().tokenLogprobs().length) {
-                    rows.get(i).addUnscored(text, at);
-                } else {
-                    rows.get(i).add(text, s.result().tokenLogprobs()[k], s.top() == null ? null : s.top()[k], at);
-                }
-                at += text.codePointCount(0, text.length());
-            }
-        }
     }
 
     @Override
