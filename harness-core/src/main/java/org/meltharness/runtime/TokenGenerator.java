@@ -2,6 +2,7 @@ package org.meltharness.runtime;
 
 import java.util.Arrays;
 import java.util.Set;
+import org.meltharness.HarnessException;
 import org.meltharness.tokenize.TextTokenizer;
 
 /**
@@ -14,13 +15,16 @@ import org.meltharness.tokenize.TextTokenizer;
 public record TokenGenerator(TextTokenizer tokenizer, int bos, Set<Integer> eos) {
 
     public Generation generate(TokenModel model, GenerationRequest request, TokenListener listener) {
-        long t0 = System.nanoTime();
         int[] prompt = request.prompt().isEmpty() ? new int[] {bos} : tokenizer.encode(request.prompt());
-        if (prompt.length == 0) prompt = new int[] {bos};
+        return generate(model, prompt.length == 0 ? new int[] {bos} : prompt, request, listener);
+    }
+
+    /** Generates after exactly {@code prompt} (at least one token); {@code request.prompt()} is not read. */
+    public Generation generate(TokenModel model, int[] prompt, GenerationRequest request, TokenListener listener) {
+        long t0 = System.nanoTime();
+        if (prompt.length == 0) throw new IllegalArgumentException("a prompt of no tokens");
         int window = model.contextLength();
-        // As lm-evaluation-harness's generate_until: keep the prompt's last (window - max tokens).
-        int keep = Math.max(1, window - request.maxTokens());
-        if (prompt.length > keep) prompt = Arrays.copyOfRange(prompt, prompt.length - keep, prompt.length);
+        prompt = Arrays.copyOfRange(prompt, prompt.length - keep(prompt.length, request.maxTokens(), window), prompt.length);
 
         float[] logits = new float[model.vocabularySize()];
         TokenModel.LogitsSink sink = (row, l) -> System.arraycopy(l, 0, logits, 0, logits.length);
@@ -40,5 +44,20 @@ public record TokenGenerator(TextTokenizer tokenizer, int bos, Set<Integer> eos)
             }
         };
         return new DecodeLoop(tokenizer, eos::contains, window).run(request, prompt.length, t0, prefillNanos, decoder, listener);
+    }
+
+    /**
+     * How many of a prompt's last tokens are run. As lm-evaluation-harness's {@code generate_until}:
+     * at most {@code window - maxTokens}, so that the answer fits. Where the answer alone would fill
+     * the window, lm-eval's slice goes wrong (and the old rule here ran the prompt's last token only,
+     * silently): the prompt is then kept whole and the window ends generation; a prompt longer than
+     * the window is refused.
+     */
+    static int keep(int promptLength, int maxTokens, int window) {
+        long room = (long) window - maxTokens; // long: maxTokens may be Integer.MAX_VALUE
+        if (room >= 1) return (int) Math.min(promptLength, room);
+        if (promptLength <= window) return promptLength;
+        throw HarnessException.usage("a prompt of " + promptLength + " tokens and " + maxTokens
+                + " new tokens do not fit the model's window of " + window + " tokens");
     }
 }

@@ -18,6 +18,7 @@ import org.meltharness.runtime.ModelInfo;
 import org.meltharness.runtime.Runtime;
 import org.meltharness.runtime.RuntimeConfig;
 import org.meltharness.runtime.SharedPrefixScorer;
+import org.meltharness.runtime.TokenInput;
 import org.meltharness.runtime.TokenListener;
 import org.meltharness.runtime.TokenGenerator;
 import org.meltharness.tokenize.HfTokenizer;
@@ -35,7 +36,7 @@ import org.meltharness.tokenize.TokenizedPair;
  * scoring=shared-prefix} uses harness-core's {@link SharedPrefixScorer} instead, and
  * {@code scoring=none} computes every request from its first token.
  */
-final class DjlRuntime implements Runtime {
+final class DjlRuntime implements Runtime, TokenInput {
     /** How log-likelihoods are computed; see {@link Scoring}. */
     static final String SCORING = "scoring";
 
@@ -186,6 +187,11 @@ final class DjlRuntime implements Runtime {
         List<TokenizedPair> pairs = requests.stream()
                 .map(r -> PairEncoder.encode(tokenizer, r.context(), r.continuation()))
                 .toList();
+        return loglikelihoodTokens(pairs, observer);
+    }
+
+    @Override
+    public List<LoglikelihoodResult> loglikelihoodTokens(List<TokenizedPair> pairs, DistributionObserver observer) {
         if (scoring == Scoring.SHARED_PREFIX) {
             batched.reset();
             return sequential.score(pairs, observer);
@@ -199,6 +205,13 @@ final class DjlRuntime implements Runtime {
         // A key/value cache of its own: scoring's cached prefix stays valid.
         try (DjlTokenModel fresh = new DjlTokenModel(model, window)) {
             return generator.generate(fresh, request, listener);
+        }
+    }
+
+    @Override
+    public Generation generateTokens(int[] prompt, GenerationRequest request, TokenListener listener) {
+        try (DjlTokenModel fresh = new DjlTokenModel(model, window)) {
+            return generator.generate(fresh, prompt, request, listener);
         }
     }
 

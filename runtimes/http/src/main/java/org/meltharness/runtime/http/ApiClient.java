@@ -273,8 +273,13 @@ final class ApiClient {
         return b.build();
     }
 
+    /**
+     * Statuses worth another try: the server was busy or a proxy in between failed. Not 500: a
+     * server that failed on a request fails on it again (serve answers 4xx for bad requests and 500
+     * only for its own faults), and retrying ran one bad request up to seven times.
+     */
     private static boolean retryable(int status) {
-        return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+        return status == 408 || status == 429 || status == 502 || status == 503 || status == 504;
     }
 
     /** Sleeps before the next attempt, or gives up after the last with {@code why}. */

@@ -35,8 +35,12 @@ final class ApiError extends RuntimeException {
     }
 
     static ApiError contextLengthExceeded(int tokens, int window) {
-        return new ApiError(400, "invalid_request_error", "context_length_exceeded", "prompt",
-                "this model's maximum context length is " + window + " tokens; the prompt has " + tokens + " tokens", 0);
+        return contextLengthExceeded("this model's maximum context length is " + window + " tokens; the prompt has "
+                + tokens + " tokens");
+    }
+
+    static ApiError contextLengthExceeded(String message) {
+        return new ApiError(400, "invalid_request_error", "context_length_exceeded", "prompt", message, 0);
     }
 
     static ApiError tooLarge(long limit) {

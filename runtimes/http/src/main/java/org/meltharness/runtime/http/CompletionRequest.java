@@ -6,10 +6,11 @@ import java.util.List;
 
 /**
  * A validated {@code /v1/completions} or {@code /v1/chat/completions} request: what the server
- * computes, with OpenAI's defaults filled in. Fields this server does not use (top_p, penalties,
- * user, ...) are accepted and ignored, as llama.cpp's server and vLLM do.
+ * computes, with OpenAI's defaults filled in. Which other fields are accepted is
+ * {@link RequestFields}' rule.
  *
- * @param prompts one or more prompts; each becomes one choice
+ * @param prompts one or more prompts, text or token ids; each becomes one choice
+ * @param maxTokensGiven whether the request named {@code max_tokens} (else the default may shrink to fit the window)
  * @param continuationFrom per prompt, the {@code melt_continuation_from} offset in Unicode code
  *     points where the scored continuation starts, or null to score the whole prompt
  * @param logprobs how many alternatives to list per token, or null for no log-probs
@@ -19,9 +20,10 @@ import java.util.List;
  */
 record CompletionRequest(
         String model,
-        List<String> prompts,
+        List<Prompt> prompts,
         List<Integer> continuationFrom,
         int maxTokens,
+        boolean maxTokensGiven,
         double temperature,
         long seed,
         List<String> stop,
@@ -39,19 +41,12 @@ record CompletionRequest(
         return echo && logprobs != null;
     }
 
-    static CompletionRequest completion(JsonNode body) {
-        JsonNode p = body.get("prompt");
-        List<String> prompts = new ArrayList<>();
-        if (p == null || p.isNull()) throw ApiError.badRequest("prompt", "'prompt' is required");
-        if (p.isTextual()) {
-            prompts.add(p.asText());
-        } else if (p.isArray() && !p.isEmpty() && allText(p)) {
-            p.forEach(e -> prompts.add(e.asText()));
-        } else if (p.isArray() && !p.isEmpty()) {
-            throw ApiError.badRequest("prompt", "'prompt' must be a string or a list of strings; token-id prompts are "
-                    + "not accepted because this server's runtime tokenizes itself");
-        } else {
-            throw ApiError.badRequest("prompt", "'prompt' must be a non-empty string or list of strings");
+    static CompletionRequest completion(JsonNode body, int maxPrompts) {
+        RequestFields.check(body, false);
+        List<Prompt> prompts = prompts(body.get("prompt"));
+        if (prompts.size() > maxPrompts) {
+            throw ApiError.badRequest("prompt", "a request takes at most " + maxPrompts + " prompts on this server, not "
+                    + prompts.size() + "; send them in several requests");
         }
         List<Integer> from = continuationFrom(body.get("melt_continuation_from"), prompts);
         int maxTokens = integer(body, "max_tokens", 16, 0, Integer.MAX_VALUE);
@@ -62,10 +57,50 @@ record CompletionRequest(
             throw ApiError.badRequest("melt_continuation_from", "'melt_continuation_from' needs 'echo': true and "
                     + "'logprobs' (it says which part of the echoed prompt to score)");
         }
-        return common(body, prompts, from, maxTokens, echo, logprobs, false);
+        return common(body, prompts, from, maxTokens, body.hasNonNull("max_tokens"), echo, logprobs, false);
+    }
+
+    /**
+     * {@code prompt}: a string, a list of strings, a list of token ids, or a list of such lists (as
+     * OpenAI's API and vLLM take it, and lm-evaluation-harness sends it).
+     */
+    private static List<Prompt> prompts(JsonNode p) {
+        if (p == null || p.isNull()) throw ApiError.badRequest("prompt", "'prompt' is required");
+        List<Prompt> prompts = new ArrayList<>();
+        if (p.isTextual()) {
+            prompts.add(Prompt.of(p.asText()));
+        } else if (p.isArray() && !p.isEmpty() && allText(p)) {
+            p.forEach(e -> prompts.add(Prompt.of(e.asText())));
+        } else if (p.isArray() && !p.isEmpty() && p.get(0).isIntegralNumber()) {
+            prompts.add(Prompt.of(ids(p)));
+        } else if (p.isArray() && !p.isEmpty() && p.get(0).isArray()) {
+            for (JsonNode e : p) {
+                if (!e.isArray() || e.isEmpty()) {
+                    throw ApiError.badRequest("prompt", "a list of token-id prompts must hold non-empty lists of integers");
+                }
+                prompts.add(Prompt.of(ids(e)));
+            }
+        } else {
+            throw ApiError.badRequest("prompt", "'prompt' must be a non-empty string, a list of strings, a list of "
+                    + "token ids or a list of such lists");
+        }
+        return prompts;
+    }
+
+    private static int[] ids(JsonNode list) {
+        int[] ids = new int[list.size()];
+        for (int i = 0; i < ids.length; i++) {
+            JsonNode e = list.get(i);
+            if (!e.isIntegralNumber() || !e.canConvertToInt() || e.asInt() < 0) {
+                throw ApiError.badRequest("prompt", "a token-id prompt holds non-negative integers only, not " + e);
+            }
+            ids[i] = e.asInt();
+        }
+        return ids;
     }
 
     static CompletionRequest chat(JsonNode body, String renderedPrompt) {
+        RequestFields.check(body, true);
         int maxTokens = body.hasNonNull("max_completion_tokens")
                 ? integer(body, "max_completion_tokens", 16, 1, Integer.MAX_VALUE)
                 : integer(body, "max_tokens", 256, 1, Integer.MAX_VALUE);
@@ -73,11 +108,12 @@ record CompletionRequest(
             throw ApiError.badRequest("logprobs", "log-probs of chat completions are not offered; score text with "
                     + "/v1/completions, 'echo': true and 'logprobs'");
         }
-        return common(body, List.of(renderedPrompt), null, maxTokens, false, null, true);
+        boolean given = body.hasNonNull("max_completion_tokens") || body.hasNonNull("max_tokens");
+        return common(body, List.of(Prompt.of(renderedPrompt)), null, maxTokens, given, false, null, true);
     }
 
-    private static CompletionRequest common(JsonNode body, List<String> prompts, List<Integer> from, int maxTokens,
-            boolean echo, Integer logprobs, boolean chat) {
+    private static CompletionRequest common(JsonNode body, List<Prompt> prompts, List<Integer> from, int maxTokens,
+            boolean maxTokensGiven, boolean echo, Integer logprobs, boolean chat) {
         String model = body.hasNonNull("model") ? text(body, "model") : null;
         double temperature = number(body, "temperature", 1.0, 0, 100);
         long seed = body.hasNonNull("seed") ? longValue(body, "seed") : 0L;
@@ -97,11 +133,11 @@ record CompletionRequest(
         }
         if (stream && prompts.size() > 1) throw ApiError.badRequest("prompt", "a streamed request takes one prompt");
         if (stream && maxTokens == 0) throw ApiError.badRequest("max_tokens", "a streamed request generates at least one token");
-        return new CompletionRequest(model, List.copyOf(prompts), from, maxTokens, temperature, seed, stop, stream,
+        return new CompletionRequest(model, List.copyOf(prompts), from, maxTokens, maxTokensGiven, temperature, seed, stop, stream,
                 echo, logprobs, ignoreEos, includeUsage, chat);
     }
 
-    private static List<Integer> continuationFrom(JsonNode node, List<String> prompts) {
+    private static List<Integer> continuationFrom(JsonNode node, List<Prompt> prompts) {
         if (node == null || node.isNull()) return null;
         List<Integer> out = new ArrayList<>();
         if (node.isIntegralNumber() && prompts.size() == 1) {
@@ -120,7 +156,11 @@ record CompletionRequest(
         for (int i = 0; i < out.size(); i++) {
             Integer k = out.get(i);
             if (k == null) continue;
-            int length = prompts.get(i).codePointCount(0, prompts.get(i).length());
+            if (prompts.get(i).isTokens()) {
+                throw ApiError.badRequest("melt_continuation_from", "'melt_continuation_from' splits text prompts; "
+                        + "a token-id prompt is scored token by token");
+            }
+            int length = prompts.get(i).size();
             if (k < 0 || k >= length) {
                 throw ApiError.badRequest("melt_continuation_from", "'melt_continuation_from' " + k + " of prompt " + i
                         + " must be at least 0 and below the prompt's length in code points, " + length

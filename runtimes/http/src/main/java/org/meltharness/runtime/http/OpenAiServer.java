@@ -1,97 +1,148 @@
 package org.meltharness.runtime.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.meltharness.HarnessException;
 
 /**
  * The OpenAI-compatible HTTP front of one {@link ServedModel}.
  *
- * <p>Built on the JDK's {@code com.sun.net.httpserver}: it needs no extra dependency and is
- * enough here, since the model, not the transport, limits throughput (one request computes at a
- * time). Connections are handled on virtual threads; the model runs on a single worker thread
- * fed by a bounded queue, because a {@link org.meltharness.runtime.Runtime} is used from one
- * thread at a time. A request that finds the queue full is answered 503 with {@code Retry-After}.
+ * <p>The model runs on a single worker thread fed by a bounded queue, because a {@link
+ * org.meltharness.runtime.Runtime} is used from one thread at a time; a request that finds the
+ * queue full is answered 503 with {@code Retry-After}. The worker never writes to a socket: a
+ * streamed answer goes through a bounded {@link StreamPipe}, so no client can stall it.
+ *
+ * <p>Transport: Jetty 12 (core, no servlets) with blocking handlers on virtual threads. Jetty gives
+ * what the JDK's {@code HttpServer} lacks: an idle timeout on every read and write (a blocked write
+ * to a client that stopped reading fails after it), a connection limit, a minimum request data
+ * rate; {@link HeaderDeadline} bounds the time to send a request's headers. Work before the queue
+ * is bounded too ({@link Gate}): body bytes in memory, requests being parsed and tokenized at once.
  */
 public final class OpenAiServer implements AutoCloseable {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** How the server is set up. */
-    public record Settings(String host, int port, int queue, long maxBodyBytes, String apiKey) {
+    /**
+     * How the server is set up.
+     *
+     * @param maxConnections open connections at most; more wait in the listen backlog
+     * @param maxPrompts prompts in one request at most
+     * @param idleTimeout a read or write that makes no progress for this long fails the connection
+     * @param headerTimeout a request's headers must arrive within this of the connection's opening
+     *     (or of its previous answer)
+     * @param bodyTimeout a request's body must arrive within this of its headers
+     * @param sendBufferBytes each connection's socket send buffer, or 0 for the system's (which grows
+     *     to megabytes, so that a small test stream never blocks)
+     */
+    public record Settings(String host, int port, int queue, long maxBodyBytes, String apiKey, int maxConnections,
+            int maxPrompts, Duration idleTimeout, Duration headerTimeout, Duration bodyTimeout, int sendBufferBytes) {
         public Settings {
             if (queue < 0) throw new IllegalArgumentException("queue must not be negative");
             if (maxBodyBytes < 1) throw new IllegalArgumentException("maxBodyBytes must be positive");
+            if (maxConnections < 1) throw new IllegalArgumentException("maxConnections must be positive");
+            if (maxPrompts < 1) throw new IllegalArgumentException("maxPrompts must be positive");
+        }
+
+        /** The defaults for everything but address, queue, body limit and key. */
+        public Settings(String host, int port, int queue, long maxBodyBytes, String apiKey) {
+            this(host, port, queue, maxBodyBytes, apiKey, 256, 256, Duration.ofSeconds(30), Duration.ofSeconds(10),
+                    Duration.ofSeconds(60), 0);
         }
     }
 
     /** Counts of what the server answered, for /health and the load test. */
-    public record Counters(long accepted, long completed, long rejected, long failed) {}
+    public record Counters(long accepted, long completed, long rejected, long failed, long cancelled) {}
 
-    private final ServedModel model;
-    private final Settings settings;
-    private final HttpServer server;
-    private final ExecutorService connections = Executors.newVirtualThreadPerTaskExecutor();
-    private final ThreadPoolExecutor worker;
-    private final AtomicLong accepted = new AtomicLong();
-    private final AtomicLong completed = new AtomicLong();
-    private final AtomicLong rejected = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
+    final ServedModel model;
+    final Settings settings;
+    private final Server server;
+    private final ServerConnector connector;
+    final ThreadPoolExecutor worker;
+    final Gate gate;
+    final AtomicLong accepted = new AtomicLong();
+    final AtomicLong completed = new AtomicLong();
+    final AtomicLong rejected = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
+    final AtomicLong cancelled = new AtomicLong();
+    /** Set when closing: every generation stops at its next token. */
+    volatile boolean closing;
     /** Exponential moving average of a request's service time, for Retry-After. */
     private volatile double meanServiceSeconds = 0.5;
-    private final Consumer<String> log;
+    final Consumer<String> log;
 
-    private OpenAiServer(ServedModel model, Settings settings, Consumer<String> log) throws IOException {
+    private OpenAiServer(ServedModel model, Settings settings, Consumer<String> log) {
         this.model = model;
         this.settings = settings;
         this.log = log;
-        // SynchronousQueue semantics for queue 0: only the running request is admitted.
-        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-                settings.queue() == 0 ? new java.util.concurrent.SynchronousQueue<>()
-                        : new ArrayBlockingQueue<>(settings.queue()),
+        BlockingQueue<Runnable> queue = settings.queue() == 0 ? new SynchronousQueue<>()
+                : new ArrayBlockingQueue<>(settings.queue());
+        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, queue,
                 Thread.ofPlatform().name("serve-model").daemon(true).factory());
-        this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 256);
-        server.setExecutor(connections);
-        server.createContext("/", this::handle);
+        this.gate = new Gate(Math.max(settings.maxBodyBytes(), 64L << 20), Math.max(2, java.lang.Runtime.getRuntime()
+                .availableProcessors()));
+        QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+        threads.setName("serve-io");
+        threads.setDaemon(true);
+        ExecutorService virtual = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("serve-request-", 0).factory());
+        threads.setVirtualThreadsExecutor(virtual);
+        this.server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setIdleTimeout(settings.idleTimeout().toMillis());
+        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(settings.host());
+        connector.setPort(settings.port());
+        connector.setIdleTimeout(settings.idleTimeout().toMillis());
+        connector.setAcceptQueueSize(1024);
+        if (settings.sendBufferBytes() > 0) connector.setAcceptedSendBufferSize(settings.sendBufferBytes());
+        server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(settings.maxConnections(), connector));
+        HeaderDeadline deadline = new HeaderDeadline(server.getScheduler(), settings.headerTimeout().toMillis());
+        connector.addEventListener(deadline);
+        server.setHandler(new Routes(this, deadline));
+        server.setStopTimeout(0);
     }
 
     /** Starts serving {@code model}; the server owns it from here on and closes it. */
     public static OpenAiServer start(ServedModel model, Settings settings, Consumer<String> log) {
+        OpenAiServer s = new OpenAiServer(model, settings, log);
         try {
-            OpenAiServer s = new OpenAiServer(model, settings, log);
             s.server.start();
             return s;
-        } catch (IOException e) {
+        } catch (Exception e) {
+            s.worker.shutdownNow();
+            try {
+                s.server.stop();
+            } catch (Exception ignored) {
+                // Never started: nothing to stop.
+            }
             model.close();
             throw HarnessException.usage("cannot listen on " + settings.host() + ":" + settings.port() + ": "
-                    + e.getMessage());
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
         }
     }
 
     /** The port bound (useful when 0 asked for an ephemeral one). */
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     public String baseUrl() {
@@ -103,231 +154,82 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     public Counters counters() {
-        return new Counters(accepted.get(), completed.get(), rejected.get(), failed.get());
+        return new Counters(accepted.get(), completed.get(), rejected.get(), failed.get(), cancelled.get());
     }
 
-    private void handle(HttpExchange ex) {
-        try (ex) {
-            String path = ex.getRequestURI().getPath();
-            String method = ex.getRequestMethod();
-            try {
-                route(ex, method, path);
-            } catch (ApiError e) {
-                sendError(ex, e);
-            } catch (HarnessException e) {
-                sendError(ex, ApiError.badRequest(null, e.getMessage()));
-            } catch (UncheckedIOException e) {
-                // The client went away; nothing left to tell it.
-            } catch (RuntimeException e) {
-                failed.incrementAndGet();
-                sendError(ex, ApiError.internal(String.valueOf(e.getMessage())));
-            }
-        } catch (IOException e) {
-            // The client went away while the answer was written.
-        }
+    int queued() {
+        return worker.getQueue().size();
     }
 
-    private void route(HttpExchange ex, String method, String path) throws IOException {
-        if (path.equals("/health") || path.equals("/v1/health")) {
-            requireMethod(method, path, "GET");
-            ObjectNode h = ServedModel.JSON.objectNode();
-            h.put("status", "ok");
-            h.put("model", model.id());
-            h.put("queued", worker.getQueue().size());
-            h.put("capacity", settings.queue());
-            Counters c = counters();
-            h.put("accepted", c.accepted());
-            h.put("completed", c.completed());
-            h.put("rejected", c.rejected());
-            sendJson(ex, 200, h);
-            return;
-        }
-        checkAuth(ex);
-        switch (path) {
-            case "/v1/models" -> {
-                requireMethod(method, path, "GET");
-                ObjectNode list = ServedModel.JSON.objectNode();
-                list.put("object", "list");
-                list.putArray("data").add(model.modelEntry());
-                sendJson(ex, 200, list);
-            }
-            case "/v1/completions" -> {
-                requireMethod(method, path, "POST");
-                JsonNode body = readBody(ex);
-                CompletionRequest r = CompletionRequest.completion(body);
-                model.checkModel(r.model());
-                model.checkLength(r);
-                run(ex, r);
-            }
-            case "/v1/chat/completions" -> {
-                requireMethod(method, path, "POST");
-                JsonNode body = readBody(ex);
-                model.checkModel(body.hasNonNull("model") ? CompletionRequest.text(body, "model") : null);
-                CompletionRequest r = CompletionRequest.chat(body, model.render(body.get("messages")));
-                model.checkLength(r);
-                run(ex, r);
-            }
-            default -> {
-                if (path.startsWith("/v1/models/")) {
-                    requireMethod(method, path, "GET");
-                    model.checkModel(path.substring("/v1/models/".length()));
-                    sendJson(ex, 200, model.modelEntry());
-                } else {
-                    throw ApiError.notFound(method, path);
-                }
-            }
-        }
-    }
-
-    /** Queues the request for the model's thread and answers with its result (or streams it). */
-    private void run(HttpExchange ex, CompletionRequest r) throws IOException {
-        Future<ObjectNode> f;
+    /**
+     * Queues {@code work} for the model's thread.
+     *
+     * @throws ApiError 503 with Retry-After when the queue is full
+     */
+    <T> Future<T> submit(java.util.concurrent.Callable<T> work) {
         try {
-            f = worker.submit(() -> {
+            Future<T> f = worker.submit(() -> {
                 long t0 = System.nanoTime();
                 try {
-                    if (!r.stream()) return model.complete(r);
-                    stream(ex, r);
-                    return null;
+                    return work.call();
                 } finally {
                     double s = (System.nanoTime() - t0) / 1e9;
                     meanServiceSeconds = 0.8 * meanServiceSeconds + 0.2 * s;
                 }
             });
+            accepted.incrementAndGet();
+            return f;
         } catch (RejectedExecutionException e) {
             rejected.incrementAndGet();
             // A place frees when the running request ends: about one service time away.
             long wait = Math.max(1, (long) Math.ceil(meanServiceSeconds));
             throw ApiError.overloaded(settings.queue(), wait);
         }
-        accepted.incrementAndGet();
-        ObjectNode answer;
-        try {
-            answer = f.get();
-        } catch (InterruptedException e) {
-            f.cancel(true);
-            Thread.currentThread().interrupt();
-            throw ApiError.internal("interrupted");
-        } catch (CancellationException e) {
-            throw ApiError.internal("cancelled");
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof ApiError a) throw a;
-            if (c instanceof UncheckedIOException u) throw u;
-            if (c instanceof HarnessException h) throw ApiError.badRequest(null, h.getMessage());
-            failed.incrementAndGet();
-            throw ApiError.internal(String.valueOf(c));
-        }
-        completed.incrementAndGet();
-        if (answer != null) sendJson(ex, 200, answer);
     }
 
-    /** Server-sent events: one {@code data:} line per chunk, then {@code data: [DONE]}. */
-    private void stream(HttpExchange ex, CompletionRequest r) {
-        try {
-            ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-            ex.getResponseHeaders().set("Cache-Control", "no-cache");
-            ex.sendResponseHeaders(200, 0);
-            OutputStream out = ex.getResponseBody();
-            try {
-                model.stream(r, chunk -> {
-                    try {
-                        out.write(("data: " + MAPPER.writeValueAsString(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
-                        out.flush();
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
-            } catch (UncheckedIOException e) {
-                throw e; // the client went away: nothing more can reach it
-            } catch (RuntimeException e) {
-                // The status line is gone already: the failure travels as an error event, which
-                // clients (ours too) report instead of waiting for [DONE] or retrying.
-                failed.incrementAndGet();
-                var error = MAPPER.createObjectNode();
-                error.putObject("error").put("message", String.valueOf(e.getMessage())).put("type", "server_error");
-                out.write(("data: " + MAPPER.writeValueAsString(error) + "\n\n").getBytes(StandardCharsets.UTF_8));
-                out.flush();
-                return;
-            }
-            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** The /health answer: liveness only without the token; the counters with it (or when no key is set). */
+    ObjectNode health(boolean authorized) {
+        ObjectNode h = ServedModel.JSON.objectNode();
+        h.put("status", closing ? "closing" : "ok");
+        if (!authorized) return h;
+        h.put("model", model.id());
+        h.put("queued", queued());
+        h.put("capacity", settings.queue());
+        Counters c = counters();
+        h.put("accepted", c.accepted());
+        h.put("completed", c.completed());
+        h.put("rejected", c.rejected());
+        h.put("cancelled", c.cancelled());
+        return h;
     }
 
-    private void checkAuth(HttpExchange ex) {
-        if (settings.apiKey() == null) return;
-        String h = ex.getRequestHeaders().getFirst("Authorization");
-        String expected = "Bearer " + settings.apiKey();
-        // Constant-time comparison, so the key cannot be guessed from response times.
-        if (h == null || !MessageDigest.isEqual(h.getBytes(StandardCharsets.UTF_8),
-                expected.getBytes(StandardCharsets.UTF_8))) {
-            throw ApiError.unauthorized();
-        }
-    }
-
-    private static void requireMethod(String method, String path, String allowed) {
-        if (!method.equals(allowed)) throw ApiError.methodNotAllowed(method, path, allowed);
-    }
-
-    private JsonNode readBody(HttpExchange ex) throws IOException {
-        String length = ex.getRequestHeaders().getFirst("Content-Length");
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.strip()) > settings.maxBodyBytes()) throw ApiError.tooLarge(settings.maxBodyBytes());
-            } catch (NumberFormatException e) {
-                throw ApiError.badRequest(null, "bad Content-Length " + length);
-            }
-        }
-        byte[] bytes;
-        try (InputStream in = ex.getRequestBody()) {
-            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, settings.maxBodyBytes() + 1));
-            if (bytes.length > settings.maxBodyBytes()) throw ApiError.tooLarge(settings.maxBodyBytes());
-        }
-        JsonNode body;
-        try {
-            body = MAPPER.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            throw ApiError.malformedJson(e.getOriginalMessage());
-        }
-        if (body == null || !body.isObject()) throw ApiError.malformedJson("the body must be a JSON object");
-        return body;
-    }
-
-    private static void sendJson(HttpExchange ex, int status, JsonNode body) throws IOException {
-        byte[] bytes = MAPPER.writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    private void sendError(HttpExchange ex, ApiError e) {
-        try {
-            if (e.retryAfterSeconds > 0) ex.getResponseHeaders().set("Retry-After", String.valueOf(e.retryAfterSeconds));
-            if (e.status == 401) ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-            sendJson(ex, e.status, e.body());
-        } catch (IOException | RuntimeException io) {
-            // Headers already sent (a failed stream) or the client gone: nothing more can be said.
-            log.accept("could not send error " + e.status + ": " + e.getMessage());
-        }
-    }
-
-    /** Stops accepting, lets the running request finish (up to a few seconds), closes the model. */
+    /**
+     * Stops accepting, stops the generation in progress at its next token, waits for the worker to
+     * leave the model, and only then closes the model: closing it under the worker's feet would
+     * free native memory still in use.
+     */
     @Override
     public void close() {
-        server.stop(0);
+        closing = true;
         worker.shutdown();
         try {
-            if (!worker.awaitTermination(30, TimeUnit.SECONDS)) worker.shutdownNow();
-        } catch (InterruptedException e) {
-            worker.shutdownNow();
-            Thread.currentThread().interrupt();
+            server.stop();
+        } catch (Exception e) {
+            log.accept("stopping the HTTP server: " + e.getMessage());
         }
-        connections.shutdownNow();
+        boolean done = false;
+        boolean interrupted = false;
+        while (!done) {
+            try {
+                // Scoring cannot stop half way; a generation stops at its next token.
+                done = worker.awaitTermination(30, TimeUnit.SECONDS);
+                if (!done) log.accept("waiting for the model's current request to end before closing it");
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
         model.close();
+        if (interrupted) Thread.currentThread().interrupt();
     }
+
 }

@@ -23,29 +23,83 @@ final class PromptTokens implements AutoCloseable {
     private final HfTokenizer counting;
     private final HuggingFaceTokenizer spans;
 
-    private PromptTokens(HfTokenizer counting, HuggingFaceTokenizer spans) {
+    /** The most characters one token stands for (+1 for a leading space the tokenizer adds). */
+    private final int maxTokenChars;
+
+    private PromptTokens(HfTokenizer counting, HuggingFaceTokenizer spans, int vocabulary) {
         this.counting = counting;
         this.spans = spans;
+        int longest = 1;
+        for (int id = 0; id < vocabulary; id++) longest = Math.max(longest, piece(id).length());
+        this.maxTokenChars = longest + 1;
     }
 
     /** The tokenizer of the model folder {@code dir}, if it has one. */
-    static Optional<PromptTokens> of(Path dir) {
+    static Optional<PromptTokens> of(Path dir, int vocabulary) {
         if (dir == null || !Files.isRegularFile(dir.resolve("tokenizer.json"))) return Optional.empty();
         HfTokenizer counting = HfTokenizer.load(dir);
         try {
             HuggingFaceTokenizer spans = HuggingFaceTokenizer.newInstance(dir.resolve("tokenizer.json"), Map.of(
                     "addSpecialTokens", "false", "truncation", "false", "padding", "false",
                     "maxLength", String.valueOf(Integer.MAX_VALUE / 2)));
-            return Optional.of(new PromptTokens(counting, spans));
+            return Optional.of(new PromptTokens(counting, spans, vocabulary));
         } catch (IOException | RuntimeException e) {
             counting.close();
             return Optional.empty();
         }
     }
 
+    /**
+     * Fewer tokens than {@code text} encodes to: no token stands for more than the longest piece's
+     * characters (halved again, for normalizers that drop characters). Lets a prompt of megabytes
+     * be refused without tokenizing it.
+     */
+    long atLeastTokens(String text) {
+        return text.length() / (2L * maxTokenChars);
+    }
+
     /** Tokens of {@code text} as the model's tokenizer encodes it, BOS included when it adds one. */
     int count(String text) {
         return counting.encode(text).length;
+    }
+
+    /** The ids the runtime's own tokenizer gives {@code text}, BOS included when it adds one. */
+    int[] encode(String text) {
+        return counting.encode(text);
+    }
+
+    /** How many of {@code ids} (the encoding of {@code text}) come before its text tokens: BOS and the like. */
+    int specialPrefix(int[] ids, String text) {
+        return Math.max(0, ids.length - spans.encode(text, false, false).getIds().length);
+    }
+
+    /**
+     * Each token's text and offset (code points) for a prompt given as ids: a token's text is what it
+     * adds to the text of the token before it (a lone token's decoding drops a leading space), so
+     * the texts concatenate to the prompt's text. Special tokens are written out (as {@code <s>}).
+     */
+    Pieces ofIds(int[] ids) {
+        String[] texts = new String[ids.length];
+        int[] offsets = new int[ids.length];
+        int at = 0;
+        for (int k = 0; k < ids.length; k++) {
+            String t;
+            if (k == 0) {
+                t = decode(ids[0]);
+            } else {
+                String before = decode(ids[k - 1]);
+                String both = spans.decode(new long[] {ids[k - 1], ids[k]}, false);
+                t = both.startsWith(before) ? both.substring(before.length()) : decode(ids[k]);
+            }
+            texts[k] = t;
+            offsets[k] = at;
+            at += t.codePointCount(0, t.length());
+        }
+        return new Pieces(texts, offsets);
+    }
+
+    private String decode(int id) {
+        return spans.decode(new long[] {id}, false);
     }
 
     /** The token texts and their offsets (in code points), one per token. */

@@ -2,6 +2,7 @@ package org.meltharness.runtime.http;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Locale;
@@ -63,6 +64,26 @@ final class ServeCommand implements Callable<Integer> {
             description = "Largest request body accepted; larger ones get 413 (default: ${DEFAULT-VALUE}).")
     long maxBody;
 
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "256",
+            description = "Open connections at most; more wait to be accepted (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--max-prompts", paramLabel = "N", defaultValue = "256",
+            description = "Prompts in one request at most (default: ${DEFAULT-VALUE}).")
+    int maxPrompts;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "A read or write that makes no progress for this long drops the connection (default: ${DEFAULT-VALUE}).")
+    int idleTimeout;
+
+    @Option(names = "--header-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "A request's headers must arrive within this (default: ${DEFAULT-VALUE}).")
+    int headerTimeout;
+
+    @Option(names = "--body-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "A request's body must arrive within this of its headers (default: ${DEFAULT-VALUE}).")
+    int bodyTimeout;
+
     @Option(names = "--api-key-env", paramLabel = "VAR",
             description = "Require 'Authorization: Bearer KEY', KEY read from this environment variable.")
     String apiKeyEnv;
@@ -108,6 +129,12 @@ final class ServeCommand implements Callable<Integer> {
     OpenAiServer open(PrintWriter err) {
         if (queue < 0) throw HarnessException.usage("--queue must not be negative");
         if (port < 0 || port > 65535) throw HarnessException.usage("--port must be between 0 and 65535");
+        if (maxBody < 1) throw HarnessException.usage("--max-body must be at least 1");
+        if (maxConnections < 1) throw HarnessException.usage("--max-connections must be at least 1");
+        if (maxPrompts < 1) throw HarnessException.usage("--max-prompts must be at least 1");
+        if (idleTimeout < 1 || headerTimeout < 1 || bodyTimeout < 1) {
+            throw HarnessException.usage("--idle-timeout, --header-timeout and --body-timeout must be at least 1 second");
+        }
         String apiKey = null;
         if (apiKeyEnv != null) {
             apiKey = System.getenv(apiKeyEnv);
@@ -133,8 +160,21 @@ final class ServeCommand implements Callable<Integer> {
         ServedModel served = new ServedModel(loaded.runtime(), id, aliases, plan.provider().name(), plan.quant());
         err.printf(Locale.ROOT, "harness: loaded %s on %s (%s) in %.1fs%n", loaded.runtime().info().architecture(),
                 plan.provider().name(), plan.quant(), loaded.loadSeconds());
-        return OpenAiServer.start(served, new OpenAiServer.Settings(host, port, queue, maxBody, apiKey),
-                msg -> err.println("harness: " + msg));
+        if (apiKey == null && !isLoopback(host)) {
+            err.println("harness: warning: serving on " + host + " without --api-key-env: anyone who can reach this "
+                    + "address can use the model (see the README's security notes)");
+        }
+        OpenAiServer.Settings settings = new OpenAiServer.Settings(host, port, queue, maxBody, apiKey, maxConnections,
+                maxPrompts, Duration.ofSeconds(idleTimeout), Duration.ofSeconds(headerTimeout), Duration.ofSeconds(bodyTimeout), 0);
+        return OpenAiServer.start(served, settings, msg -> err.println("harness: " + msg));
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** Ends {@link #call} (tests). */

@@ -7,36 +7,39 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.meltharness.HarnessException;
 import org.meltharness.bench.ChatTemplate;
-import org.meltharness.runtime.DistributionObserver;
 import org.meltharness.runtime.Generation;
 import org.meltharness.runtime.GenerationRequest;
-import org.meltharness.runtime.LogProbs;
-import org.meltharness.runtime.LoglikelihoodRequest;
-import org.meltharness.runtime.LoglikelihoodResult;
 import org.meltharness.runtime.ModelInfo;
 import org.meltharness.runtime.Runtime;
+import org.meltharness.runtime.TokenInput;
 import org.meltharness.runtime.TokenListener;
 
 /**
  * One loaded model answering completion requests: what {@code harness serve} runs on its worker
  * thread, one request at a time (runtimes are single-threaded). Transport-free: it takes validated
  * requests and returns or streams OpenAI-shaped JSON.
+ *
+ * <p>On a runtime that takes token ids ({@link TokenInput}) every prompt is worked on as ids: a
+ * text prompt as the runtime's tokenizer encodes it, a token-id prompt exactly as sent. The echoed
+ * prompt is scored on its own, so its log-probs never depend on what is generated after it, and
+ * generated tokens are listed and scored as the ids they are (a token that merges with the
+ * prompt's last character in text is no problem). Other runtimes work on text.
  */
 final class ServedModel implements AutoCloseable {
     static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final Runtime runtime;
+    /** The runtime as one that takes token ids, or null. */
+    private final TokenInput tokenInput;
+    /** Read once, here: {@code info()} is never called beside the worker's use of the runtime. */
+    private final ModelInfo info;
     private final String id;
     private final Set<String> names;
     private final String quant;
@@ -57,8 +60,10 @@ final class ServedModel implements AutoCloseable {
         this.names.add(id);
         this.runtimeName = runtimeName;
         this.quant = quant;
-        Path dir = modelDir(runtime.info());
-        this.tokens = PromptTokens.of(dir);
+        this.info = runtime.info();
+        Path dir = modelDir(info);
+        this.tokens = PromptTokens.of(dir, info.vocabularySize());
+        this.tokenInput = runtime instanceof TokenInput t && tokens.isPresent() ? t : null;
         this.template = dir == null ? ChatTemplate.of(Path.of("/nonexistent")) : ChatTemplate.of(dir);
     }
 
@@ -73,7 +78,12 @@ final class ServedModel implements AutoCloseable {
     }
 
     ModelInfo info() {
-        return runtime.info();
+        return info;
+    }
+
+    /** Whether prompts may be sent as token ids. */
+    boolean takesTokenIds() {
+        return tokenInput != null;
     }
 
     /** The name a request asked for, checked: absent means this model. */
@@ -83,7 +93,6 @@ final class ServedModel implements AutoCloseable {
 
     /** The {@code /v1/models} entry, with the harness's description of the model under {@code melt}. */
     ObjectNode modelEntry() {
-        ModelInfo info = runtime.info();
         ObjectNode m = JSON.objectNode();
         m.put("id", id);
         m.put("object", "model");
@@ -103,23 +112,72 @@ final class ServedModel implements AutoCloseable {
         melt.put("vocabulary_size", info.vocabularySize());
         melt.put("tokenizer", info.tokenizer());
         melt.put("continuation_from", true);
+        melt.put("token_prompts", takesTokenIds());
         return m;
     }
 
     /**
-     * Rejects a prompt the model cannot take whole (before it is queued). Scoring with
-     * {@code melt_continuation_from} is exempt: like lm-evaluation-harness, it cuts long inputs
-     * from the left and says so ({@code melt.truncated}).
+     * One prompt as the model sees it.
+     *
+     * @param ids the model's input (a text prompt's encoding, BOS included; a token-id prompt as
+     *     sent), or null when the server has no tokenizer
+     * @param lead how many of {@code ids} come before the listed tokens (a BOS the tokenizer adds)
+     * @param text the prompt's text (a token-id prompt's decoded), for echo
      */
-    void checkLength(CompletionRequest r) {
-        if (tokens.isEmpty()) return;
-        int window = runtime.info().contextLength();
-        if (window <= 0) return;
-        for (int i = 0; i < r.prompts().size(); i++) {
-            if (r.continuationFrom() != null && r.continuationFrom().get(i) != null) continue;
-            int n = tokens.get().count(r.prompts().get(i));
-            if (n > window) throw ApiError.contextLengthExceeded(n, window);
+    record Input(Prompt prompt, int[] ids, int lead, String text) {
+        int listed() {
+            return ids.length - lead;
         }
+    }
+
+    /**
+     * Tokenizes and checks every prompt before the request is queued: token ids the runtime cannot
+     * take, ids outside the vocabulary, a prompt longer than the window, and a {@code max_tokens}
+     * that leaves no room for any prompt are each one 400. Scoring with {@code
+     * melt_continuation_from} is exempt from the length check: like lm-evaluation-harness, it cuts
+     * long inputs from the left and says so ({@code melt.truncated}).
+     */
+    List<Input> prepare(CompletionRequest r) {
+        int window = info.contextLength();
+        if (r.maxTokensGiven() && window > 0 && r.maxTokens() >= window) {
+            throw ApiError.contextLengthExceeded("this model's maximum context length is " + window + " tokens; "
+                    + "max_tokens " + r.maxTokens() + " leaves no room for a prompt (at most " + (window - 1) + ")");
+        }
+        List<Input> out = new ArrayList<>(r.prompts().size());
+        for (int i = 0; i < r.prompts().size(); i++) {
+            Prompt p = r.prompts().get(i);
+            boolean split = r.continuationFrom() != null && r.continuationFrom().get(i) != null;
+            Input in;
+            if (p.isTokens()) {
+                if (tokenInput == null) {
+                    throw ApiError.badRequest("prompt", "this server's runtime (" + runtimeName + ") takes text prompts "
+                            + "only, not token ids: send the prompt as a string (/v1/models says token_prompts: false)");
+                }
+                for (int t : p.ids()) {
+                    if (t >= info.vocabularySize()) {
+                        throw ApiError.badRequest("prompt", "token id " + t + " is outside this model's vocabulary of "
+                                + info.vocabularySize());
+                    }
+                }
+                String text = r.echo() ? String.join("", tokens.get().ofIds(p.ids()).texts()) : "";
+                in = new Input(p, p.ids(), 0, text);
+            } else if (tokens.isPresent()) {
+                long least = tokens.get().atLeastTokens(p.text());
+                if (!split && window > 0 && least > window) {
+                    throw ApiError.contextLengthExceeded("this model's maximum context length is " + window
+                            + " tokens; the prompt has at least " + least + " tokens");
+                }
+                int[] ids = tokens.get().encode(p.text());
+                in = new Input(p, ids, tokens.get().specialPrefix(ids, p.text()), p.text());
+            } else {
+                in = new Input(p, null, 0, p.text());
+            }
+            if (!split && in.ids() != null && window > 0 && in.ids().length > window) {
+                throw ApiError.contextLengthExceeded(in.ids().length, window);
+            }
+            out.add(in);
+        }
+        return out;
     }
 
     /** The prompt of a chat request, rendered by the model's chat template (or a plain layout). */
@@ -161,11 +219,27 @@ final class ServedModel implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------- answers
 
-    /** Computes a whole (non-streamed) answer. */
-    ObjectNode complete(CompletionRequest r) {
+    /** A generation with the text each token added (deltas concatenate to the text). */
+    record Gen(Generation g, List<String> deltas) {}
+
+    /** Computes a whole (non-streamed) answer; {@code gone} tells when its client has left. */
+    ObjectNode complete(CompletionRequest r, List<Input> inputs, java.util.function.BooleanSupplier gone) {
         long t0 = System.nanoTime();
-        int n = r.prompts().size();
-        List<Scored> scored = r.scoresPrompt() ? scorePrompts(r) : null;
+        int n = inputs.size();
+        List<LogprobRows> echo = !r.scoresPrompt() ? null
+                : r.continuationFrom() != null || tokenInput == null ? TextEcho.rows(runtime, tokens, r, inputs)
+                : TokenEcho.rows(tokenInput, tokens, r, inputs);
+        List<Gen> gens = new ArrayList<>(n);
+        for (Input in : inputs) {
+            int max = maxTokens(r, in);
+            gens.add(max > 0 ? generate(r, in, max, (id, text) -> {
+                if (gone.getAsBoolean()) throw new ClientGone("the client closed the connection");
+            }) : null);
+        }
+        List<LogprobRows> rows = echo != null ? echo : new ArrayList<>();
+        if (echo == null) for (int i = 0; i < n; i++) rows.add(new LogprobRows(tokens));
+        if (r.logprobs() != null && !r.chat()) TokenEcho.addGenerated(runtime, tokenInput, r, inputs, gens, rows);
+
         ObjectNode out = JSON.objectNode();
         out.put("id", (r.chat() ? "chatcmpl-" : "cmpl-") + ids.incrementAndGet());
         out.put("object", r.chat() ? "chat.completion" : "text_completion");
@@ -175,8 +249,8 @@ final class ServedModel implements AutoCloseable {
         long promptTokens = 0;
         long completionTokens = 0;
         for (int i = 0; i < n; i++) {
-            String prompt = r.prompts().get(i);
-            Generation g = r.maxTokens() > 0 ? runtime.generate(generation(r, prompt), TokenListener.NONE) : null;
+            Input in = inputs.get(i);
+            Generation g = gens.get(i) == null ? null : gens.get(i).g();
             ObjectNode c = choices.addObject();
             c.put("index", i);
             String generated = g == null ? "" : g.text();
@@ -186,26 +260,21 @@ final class ServedModel implements AutoCloseable {
                 msg.put("content", generated);
                 c.putNull("logprobs");
             } else {
-                c.put("text", (r.echo() ? prompt : "") + generated);
-            }
-            Scored s = scored == null ? null : scored.get(i);
-            if (!r.chat()) {
-                if (r.logprobs() != null) {
-                    c.set("logprobs", logprobs(r, prompt, s, g));
-                } else {
-                    c.putNull("logprobs");
-                }
+                c.put("text", (r.echo() ? in.text() : "") + generated);
+                if (r.logprobs() != null) c.set("logprobs", rows.get(i).node());
+                else c.putNull("logprobs");
             }
             c.put("finish_reason", g == null ? "length" : finishReason(g));
             if (g != null) c.put("melt_finish_reason", g.finishReason().name().toLowerCase(Locale.ROOT));
-            if (s != null) c.set("melt", s.melt());
+            if (echo != null && rows.get(i).melt() != null) c.set("melt", rows.get(i).melt());
             if (g != null) {
                 promptTokens += g.promptTokens();
                 completionTokens += g.tokens().length;
-            } else if (s != null) {
-                promptTokens += s.promptTokens();
-            } else {
-                promptTokens += tokens.map(t -> t.count(prompt)).orElse(0);
+            } else if (in.ids() != null) {
+                promptTokens += in.ids().length;
+            } else if (echo != null && rows.get(i).melt() != null) {
+                promptTokens += rows.get(i).melt().path("context_tokens").asInt()
+                        + rows.get(i).melt().path("continuation_tokens").asInt();
             }
         }
         ObjectNode usage = out.putObject("usage");
@@ -216,14 +285,13 @@ final class ServedModel implements AutoCloseable {
         return out;
     }
 
-    /** Receives the chunks of a streamed answer; throws when the client has gone. */
+    /** Receives the chunks of a streamed answer; throws {@link ClientGone} when the client has gone. */
     interface ChunkSink {
         void send(ObjectNode chunk);
     }
 
     /** Streams one prompt's generation, one chunk per token, then the finish (and usage) chunks. */
-    void stream(CompletionRequest r, ChunkSink sink) {
-        String prompt = r.prompts().getFirst();
+    void stream(CompletionRequest r, Input in, ChunkSink sink) {
         String cid = (r.chat() ? "chatcmpl-" : "cmpl-") + ids.incrementAndGet();
         long now = System.currentTimeMillis() / 1000;
         if (r.chat()) {
@@ -234,17 +302,17 @@ final class ServedModel implements AutoCloseable {
             sink.send(first);
         } else if (r.echo()) {
             ObjectNode first = chunk(cid, now, false);
-            ((ObjectNode) first.withArray("choices").get(0)).put("text", prompt);
+            ((ObjectNode) first.withArray("choices").get(0)).put("text", in.text());
             sink.send(first);
         }
-        Generation g = runtime.generate(generation(r, prompt), (tokenId, text) -> {
+        Generation g = generate(r, in, maxTokens(r, in), (tokenId, text) -> {
             ObjectNode c = chunk(cid, now, r.chat());
             ObjectNode choice = (ObjectNode) c.withArray("choices").get(0);
             if (r.chat()) choice.putObject("delta").put("content", text);
             else choice.put("text", text);
             choice.putArray("token_ids").add(tokenId);
             sink.send(c);
-        });
+        }).g();
         ObjectNode last = chunk(cid, now, r.chat());
         ObjectNode choice = (ObjectNode) last.withArray("choices").get(0);
         if (r.chat()) choice.putObject("delta");
@@ -284,8 +352,27 @@ final class ServedModel implements AutoCloseable {
         return c;
     }
 
-    private static GenerationRequest generation(CompletionRequest r, String prompt) {
-        return new GenerationRequest(prompt, r.maxTokens(), r.temperature(), r.seed(), !r.ignoreEos(), r.stop());
+    /**
+     * New tokens for one prompt: as asked, or, when the request left {@code max_tokens} out, its
+     * default shrunk to what the window has room for after the prompt (as vLLM does).
+     */
+    private int maxTokens(CompletionRequest r, Input in) {
+        int window = info.contextLength();
+        if (r.maxTokensGiven() || in.ids() == null || window <= 0) return r.maxTokens();
+        return (int) Math.max(Math.min(1, r.maxTokens()), Math.min(r.maxTokens(), (long) window - in.ids().length));
+    }
+
+    private Gen generate(CompletionRequest r, Input in, int maxTokens, TokenListener listener) {
+        List<String> deltas = new ArrayList<>();
+        TokenListener both = (id, text) -> {
+            deltas.add(text);
+            listener.onToken(id, text);
+        };
+        GenerationRequest q = new GenerationRequest(in.text() == null ? "" : in.prompt().isTokens() ? "" : in.text(),
+                maxTokens, r.temperature(), r.seed(), !r.ignoreEos(), r.stop());
+        Generation g = tokenInput != null && in.ids() != null ? tokenInput.generateTokens(in.ids(), q, both)
+                : runtime.generate(q, both);
+        return new Gen(g, deltas);
     }
 
     private static String finishReason(Generation g) {
@@ -293,175 +380,6 @@ final class ServedModel implements AutoCloseable {
             case MAX_TOKENS, CONTEXT_FULL -> "length";
             case END_OF_SEQUENCE, STOP_STRING -> "stop";
         };
-    }
-
-    // ---------------------------------------------------------------------------------- scoring
-
-    /** One prompt's scored tokens: the runtime's result and the top alternatives per token. */
-    private record Scored(String prompt, Integer from, LoglikelihoodResult result, Top[] top) {
-        int promptTokens() {
-            return result == null ? 1 : result.contextTokens() + result.continuationTokens();
-        }
-
-        ObjectNode melt() {
-            ObjectNode m = JSON.objectNode();
-            if (result == null) return m;
-            if (from == null) m.putNull("continuation_from");
-            else m.put("continuation_from", from);
-            m.put("context_tokens", result.contextTokens());
-            m.put("continuation_tokens", result.continuationTokens());
-            m.put("reused_tokens", result.reusedTokens());
-            m.put("truncated", result.truncated());
-            m.put("logprob", result.logLikelihood());
-            m.put("greedy", result.greedy());
-            m.put("prefill_ms", result.prefillNanos() / 1e6);
-            m.put("total_ms", result.totalNanos() / 1e6);
-            return m;
-        }
-    }
-
-    /** The most likely tokens at one scored position. */
-    private record Top(int[] ids, double[] logprobs) {}
-
-    /**
-     * Scores every prompt in one runtime call (so shared prefixes are computed once). With
-     * {@code melt_continuation_from = k}, the pair (prompt[:k], prompt[k:]) is scored exactly as
-     * in-process {@code eval} scores it; otherwise every prompt token after the first is scored
-     * given those before it (and BOS), the first getting no log-prob as with OpenAI and vLLM.
-     */
-    private List<Scored> scorePrompts(CompletionRequest r) {
-        if (tokens.isEmpty() && r.continuationFrom() == null) {
-            // Without the tokenizer's spans there are no token texts or text_offsets, and a client
-            // splitting by offset would score the wrong tokens: refuse rather than mislead.
-            throw ApiError.badRequest("echo", "this server cannot list the prompt's tokens and text offsets (the model "
-                    + "has no tokenizer.json beside it); send melt_continuation_from to score a continuation");
-        }
-        List<LoglikelihoodRequest> requests = new ArrayList<>();
-        List<Integer> scoredIndex = new ArrayList<>();
-        Scored[] out = new Scored[r.prompts().size()];
-        for (int i = 0; i < r.prompts().size(); i++) {
-            String p = r.prompts().get(i);
-            Integer k = r.continuationFrom() == null ? null : r.continuationFrom().get(i);
-            int at = k != null ? p.offsetByCodePoints(0, k) : tokens.map(t -> t.firstTokenEnd(p)).orElse(p.length());
-            if (at >= p.length()) {
-                out[i] = new Scored(p, k, null, null); // one token: nothing before it to score it on
-                continue;
-            }
-            requests.add(new LoglikelihoodRequest(p.substring(0, at), p.substring(at)));
-            scoredIndex.add(i);
-        }
-        if (requests.isEmpty()) return Arrays.asList(out);
-        int topN = r.logprobs();
-        Map<Long, Top> tops = new HashMap<>();
-        DistributionObserver observer = topN == 0 ? null : (request, position, target, logits) ->
-                tops.put(((long) request << 32) | position, top(logits, topN));
-        List<LoglikelihoodResult> results;
-        try {
-            results = runtime.loglikelihood(requests, observer);
-        } catch (HarnessException e) {
-            if (observer == null || e.exitCode() != HarnessException.UNSUPPORTED_MODEL) throw e;
-            tops.clear();
-            results = runtime.loglikelihood(requests);
-        }
-        for (int j = 0; j < requests.size(); j++) {
-            LoglikelihoodResult res = results.get(j);
-            Top[] top = null;
-            if (!tops.isEmpty()) {
-                top = new Top[res.continuationTokens()];
-                for (int t = 0; t < top.length; t++) top[t] = tops.get(((long) j << 32) | t);
-            }
-            int i = scoredIndex.get(j);
-            Integer k = r.continuationFrom() == null ? null : r.continuationFrom().get(i);
-            out[i] = new Scored(r.prompts().get(i), k, res, top);
-        }
-        return Arrays.asList(out);
-    }
-
-    private static Top top(float[] logits, int n) {
-        double logZ = LogProbs.logSumExp(logits);
-        Integer[] order = new Integer[logits.length];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        // Partial selection would do; vocabularies are small enough for a sort per token.
-        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -logits[i]).thenComparingInt(i -> i));
-        int k = Math.min(n, logits.length);
-        int[] ids = new int[k];
-        double[] lps = new double[k];
-        for (int i = 0; i < k; i++) {
-            ids[i] = order[i];
-            lps[i] = logits[order[i]] - logZ;
-        }
-        return new Top(ids, lps);
-    }
-
-    /** {@code logprobs} of one choice: the prompt's tokens (echo), then the generated ones. */
-    private ObjectNode logprobs(CompletionRequest r, String prompt, Scored s, Generation g) {
-        ObjectNode lp = JSON.objectNode();
-        ArrayNode toks = lp.putArray("tokens");
-        ArrayNode values = lp.putArray("token_logprobs");
-        ArrayNode tops = lp.putArray("top_logprobs");
-        ArrayNode offsets = lp.putArray("text_offset");
-        if (s != null) add(s.result(), s.top(), prompt, 0, true, toks, values, tops, offsets);
-        if (g != null && !g.text().isEmpty()) {
-            // The generator reports no log-probs: the generated text is scored after the prompt.
-            Scored gs = scoreGenerated(prompt, g.text(), r.logprobs());
-            int shift = r.echo() ? 0 : -prompt.codePointCount(0, prompt.length());
-            add(gs.result(), gs.top(), prompt + g.text(), shift, false, toks, values, tops, offsets);
-        }
-        return lp;
-    }
-
-    private Scored scoreGenerated(String prompt, String text, int topN) {
-        Map<Long, Top> tops = new HashMap<>();
-        DistributionObserver observer = topN == 0 ? null
-                : (request, position, target, logits) -> tops.put((long) position, top(logits, topN));
-        LoglikelihoodResult res;
-        List<LoglikelihoodRequest> one = List.of(new LoglikelihoodRequest(prompt, text));
-        try {
-            res = runtime.loglikelihood(one, observer).getFirst();
-        } catch (HarnessException e) {
-            if (observer == null || e.exitCode() != HarnessException.UNSUPPORTED_MODEL) throw e;
-            tops.clear();
-            res = runtime.loglikelihood(one).getFirst();
-        }
-        Top[] top = null;
-        if (!tops.isEmpty()) {
-            top = new Top[res.continuationTokens()];
-            for (int j = 0; j < top.length; j++) top[j] = tops.get((long) j);
-        }
-        return new Scored(text, null, res, top);
-    }
-
-    /**
-     * Lists tokens of {@code text} with their log-probs: with {@code whole}, every token of the
-     * text, those before the scored tail with null; otherwise only the scored tail.
-     */
-    private void add(LoglikelihoodResult res, Top[] top, String text, int shift, boolean whole, ArrayNode toks,
-            ArrayNode values, ArrayNode tops, ArrayNode offsets) {
-        int n = res == null ? 0 : res.continuationTokens();
-        PromptTokens.Pieces pieces = tokens.map(t -> whole ? t.all(text) : t.tail(text, n)).orElse(null);
-        int listed = pieces == null ? n : pieces.texts().length;
-        int lead = listed - n;
-        for (int j = 0; j < listed; j++) {
-            toks.add(pieces == null ? "" : pieces.texts()[j]);
-            int at = j - lead;
-            if (at < 0) {
-                values.addNull();
-                tops.addNull();
-            } else {
-                values.add(res.tokenLogprobs()[at]);
-                if (top == null || top[at] == null) {
-                    tops.addNull();
-                } else {
-                    ObjectNode t = tops.addObject();
-                    for (int a = 0; a < top[at].ids().length; a++) {
-                        int tokenId = top[at].ids()[a];
-                        String key = tokens.map(pt -> pt.piece(tokenId)).orElse(String.valueOf(tokenId));
-                        if (!t.has(key)) t.put(key, top[at].logprobs()[a]);
-                    }
-                }
-            }
-            offsets.add(pieces == null ? -1 : pieces.offsets()[j] + shift);
-        }
     }
 
     @Override

@@ -93,6 +93,21 @@ class FlakyServerTest {
     }
 
     @Test
+    void aServerErrorIsNotRetried() throws Exception {
+        // A 500 is the server's own failure on this request: asked again, it fails again.
+        AtomicInteger calls = new AtomicInteger();
+        HttpServer s = server(n -> 500, ECHO, calls);
+        try {
+            Runtime runtime = open(s);
+            HarnessException e = assertThrows(HarnessException.class,
+                    () -> runtime.loglikelihood(List.of(new LoglikelihoodRequest("Answer:", " yes"))));
+            assertEquals(1, calls.get(), e.getMessage());
+        } finally {
+            s.stop(0);
+        }
+    }
+
+    @Test
     void aStalledAnswerBodyIsRetriedThenReportedNotWaitedOnForEver() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);

@@ -36,7 +36,7 @@ public final class ServeLoadBench {
     private ServeLoadBench() {}
 
     /** One request's outcome. */
-    private record Outcome(String kind, int status, double ms, double ttftMs, long retryAfterSeconds, boolean own) {
+    record Outcome(String kind, int status, double ms, double ttftMs, long retryAfterSeconds, boolean own) {
         boolean retryAfter() {
             return retryAfterSeconds > 0;
         }
@@ -96,13 +96,13 @@ public final class ServeLoadBench {
             t1 = System.nanoTime();
             OpenAiServer.Counters end = server.counters();
             counters = new OpenAiServer.Counters(end.accepted() - warm.accepted(), end.completed() - warm.completed(),
-                    end.rejected() - warm.rejected(), end.failed() - warm.failed());
+                    end.rejected() - warm.rejected(), end.failed() - warm.failed(), end.cancelled() - warm.cancelled());
         }
         report(clients, perClient, queue, outcomes, errors.get(), unsent.get(), (t1 - t0) / 1e9, counters, retry,
                 finished.get());
     }
 
-    private static Outcome send(HttpClient http, URI uri, String prompt, boolean stream) throws Exception {
+    static Outcome send(HttpClient http, URI uri, String prompt, boolean stream) throws Exception {
         Map<String, Object> body = stream
                 ? Map.of("prompt", prompt, "max_tokens", 16, "stream", true, "ignore_eos", true)
                 : Map.of("prompt", prompt, "max_tokens", 0, "echo", true, "logprobs", 1);

@@ -24,6 +24,7 @@ import org.meltharness.runtime.ModelInfo;
 import org.meltharness.runtime.Runtime;
 import org.meltharness.runtime.RuntimeConfig;
 import org.meltharness.runtime.SharedPrefixScorer;
+import org.meltharness.runtime.TokenInput;
 import org.meltharness.runtime.TokenListener;
 import org.meltharness.runtime.TokenGenerator;
 import org.meltharness.tokenize.HfTokenizer;
@@ -34,7 +35,7 @@ import org.meltharness.tokenize.TokenizedPair;
  * A safetensors model run by Jlama 0.8.4. Token ids always come from the model's Hugging Face
  * tokenizer; Jlama's own detokeniser garbles byte-fallback text and is never used.
  */
-final class JlamaRuntime implements Runtime {
+final class JlamaRuntime implements Runtime, TokenInput {
     /**
      * Runtime option: {@code shared-prefix} (default) computes the tokens a request shares with the
      * cached previous one once; {@code none} runs every request from its first token, to measure
@@ -117,6 +118,11 @@ final class JlamaRuntime implements Runtime {
         List<TokenizedPair> pairs = requests.stream()
                 .map(r -> PairEncoder.encode(tokenizer, r.context(), r.continuation()))
                 .toList();
+        return loglikelihoodTokens(pairs, observer);
+    }
+
+    @Override
+    public List<LoglikelihoodResult> loglikelihoodTokens(List<TokenizedPair> pairs, DistributionObserver observer) {
         if (sharePrefixes) return scorer.score(pairs, observer);
         List<LoglikelihoodResult> out = new java.util.ArrayList<>(pairs.size());
         for (int i = 0; i < pairs.size(); i++) {
@@ -133,6 +139,13 @@ final class JlamaRuntime implements Runtime {
         // A key/value state of its own: scoring's cached prefix stays valid.
         try (JlamaTokenModel fresh = new JlamaTokenModel(model, window)) {
             return generator.generate(fresh, request, listener);
+        }
+    }
+
+    @Override
+    public Generation generateTokens(int[] prompt, GenerationRequest request, TokenListener listener) {
+        try (JlamaTokenModel fresh = new JlamaTokenModel(model, window)) {
+            return generator.generate(fresh, prompt, request, listener);
         }
     }
 

@@ -93,13 +93,32 @@ class TokenGeneratorTest {
     }
 
     @Test
-    void contextFullEndsGeneration() {
+    void keepsThePromptsLastTokensThatLeaveRoomForTheAnswer() {
         ScriptedModel model = new ScriptedModel(new int[] {300, 301, 302, 303, 304, 305, 306, 307, 308, 309}, 8);
-        Generation g = new TokenGenerator(tok, 1, Set.of(2)).generate(model,
-                new GenerationRequest("Once upon", 100, 0, 0, true, List.of()), TokenListener.NONE);
-        assertEquals(Generation.FinishReason.CONTEXT_FULL, g.finishReason());
-        assertEquals(1, g.promptTokens(), "lm-eval keeps max(1, window - max tokens) prompt tokens");
-        assertEquals(8, g.tokens().length);
+        TokenGenerator gen = new TokenGenerator(tok, 1, Set.of(2));
+        // BOS + "Once upon" is 3 tokens; 6 new ones leave room for 2 of them (lm-eval's left cut).
+        Generation g = gen.generate(model, new GenerationRequest("Once upon", 6, 0, 0, false, List.of()), TokenListener.NONE);
+        assertEquals(2, g.promptTokens());
+        assertEquals(6, g.tokens().length);
+        assertEquals(Generation.FinishReason.MAX_TOKENS, g.finishReason());
+    }
+
+    @Test
+    void anAnswerThatFillsTheWindowKeepsThePromptWholeInsteadOfItsLastToken() {
+        TokenGenerator gen = new TokenGenerator(tok, 1, Set.of(2));
+        for (int max : new int[] {8, 100, Integer.MAX_VALUE}) {
+            ScriptedModel model = new ScriptedModel(new int[] {300, 301, 302, 303, 304, 305, 306, 307, 308, 309}, 8);
+            Generation g = gen.generate(model, new GenerationRequest("Once upon", max, 0, 0, false, List.of()),
+                    TokenListener.NONE);
+            assertEquals(3, g.promptTokens(), "BOS + 2 tokens, not the last one alone");
+            assertEquals(Generation.FinishReason.CONTEXT_FULL, g.finishReason());
+            assertEquals(6, g.tokens().length);
+        }
+        ScriptedModel small = new ScriptedModel(new int[] {300}, 2);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(org.meltharness.HarnessException.class, () -> gen.generate(
+                small, new GenerationRequest("Once upon", Integer.MAX_VALUE, 0, 0, true, List.of()), TokenListener.NONE));
+        assertTrue(e.getMessage().contains("do not fit the model's window of 2 tokens"), e.getMessage());
+        assertTrue(small.calls().isEmpty(), "nothing was run");
     }
 
     @Test
