@@ -150,6 +150,7 @@ final class ServeCommand implements Callable<Integer> {
                     + " only talks to another server");
         }
         ModelPlan.Loaded loaded = plan.load(threads, cache, off, runtimeOptions);
+        if (!plan.runtimeNamed()) err.println("harness: runtime " + plan.runtimeChoice());
         String id = name != null ? name : model;
         Set<String> aliases = new LinkedHashSet<>();
         aliases.add(model);
