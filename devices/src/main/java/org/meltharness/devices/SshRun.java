@@ -32,6 +32,7 @@ import org.meltharness.measure.Sampler;
 import org.meltharness.model.ModelPlan;
 import org.meltharness.results.AtomicFiles;
 import org.meltharness.results.Json;
+import org.meltharness.results.RunLock;
 import org.meltharness.results.RunStore;
 import org.meltharness.task.TaskCatalog;
 
@@ -88,22 +89,26 @@ final class SshRun {
                 : profile.knownHosts() != null ? DeviceProfiles.expand(profile.knownHosts()) : null;
         boolean insecure = request.insecureHostKey() || "true".equals(request.options().get("insecure_skip_host_key_check"));
         try (SshConnection ssh = SshConnection.create(target, identity, knownHosts, insecure, err)) {
-            Path localDir;
-            DeviceState state;
             if (resume != null) {
                 // device.json is written before the device's manifest arrives, so a run cut off early is found by it too.
-                localDir = Files.isRegularFile(output.resolve(resume).resolve(DeviceState.FILE)) ? output.resolve(resume)
+                Path localDir = Files.isRegularFile(output.resolve(resume).resolve(DeviceState.FILE)) ? output.resolve(resume)
                         : RunStore.locate(output, resume).dir();
-                state = DeviceState.read(localDir);
-                if (!state.address().equals(profile.address())) {
-                    throw HarnessException.usage("run " + state.runId() + " was made on " + state.address() + ", not on " + profile.address());
+                // One follower per local run folder, as one eval per run: a second would append every sample twice.
+                try (RunLock lock = RunLock.acquire(localDir, resume, msg -> err.println("harness: " + msg))) {
+                    DeviceState state = DeviceState.read(localDir);
+                    if (!state.address().equals(profile.address())) {
+                        throw HarnessException.usage("run " + state.runId() + " was made on " + state.address() + ", not on "
+                                + profile.address());
+                    }
+                    err.println("harness: reattaching to run " + state.runId() + " on " + state.address());
+                    return follow(ssh, state, localDir, true);
                 }
-                err.println("harness: reattaching to run " + state.runId() + " on " + state.address());
-            } else {
-                state = prepare(ssh, target, output);
-                localDir = output.resolve(state.runId());
             }
-            return follow(ssh, state, localDir, resume != null);
+            DeviceState state = prepare(ssh, target, output);
+            Path localDir = output.resolve(state.runId());
+            try (RunLock lock = RunLock.acquire(localDir, state.runId(), msg -> err.println("harness: " + msg))) {
+                return follow(ssh, state, localDir, false);
+            }
         } catch (IOException e) {
             throw HarnessException.usage(target.display() + ": " + e.getMessage());
         }
@@ -357,14 +362,14 @@ final class SshRun {
 
     /**
      * stdout.log, stderr.log, or a plain file name right under the run's folder, other than the
-     * files this side writes there itself (device.json, the device's telemetry).
+     * files this side writes there itself (device.json, the device's telemetry, its run lock).
      */
     static boolean mirrorable(String name, String prefix) {
         if (name.equals("stdout.log") || name.equals("stderr.log")) return true;
         if (!name.startsWith(prefix)) return false;
         String file = name.substring(prefix.length());
         return !file.contains("/") && LocalPaths.isPlainRelative(file) && !file.equals(DeviceState.FILE)
-                && !file.startsWith("device-timeseries");
+                && !file.startsWith("device-timeseries") && !file.equals(RunLock.FILE);
     }
 
     private static long parseOr(String number, long otherwise) {
