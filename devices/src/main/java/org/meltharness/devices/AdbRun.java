@@ -23,7 +23,7 @@ import org.meltharness.measure.MeasurementCsv;
 import org.meltharness.measure.MonotonicClock;
 import org.meltharness.measure.Probe;
 import org.meltharness.measure.Sampler;
-import org.meltharness.results.Hashing;
+import org.meltharness.io.Hashing;
 
 /**
  * {@code --device adb:SERIAL --runtime http --server llama-server}: the phone runs a native server

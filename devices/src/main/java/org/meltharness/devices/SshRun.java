@@ -30,8 +30,8 @@ import org.meltharness.measure.MonotonicClock;
 import org.meltharness.measure.Recording;
 import org.meltharness.measure.Sampler;
 import org.meltharness.model.ModelPlan;
-import org.meltharness.results.AtomicFiles;
-import org.meltharness.results.Json;
+import org.meltharness.io.AtomicFiles;
+import org.meltharness.io.Json;
 import org.meltharness.results.RunStore;
 import org.meltharness.task.TaskCatalog;
 

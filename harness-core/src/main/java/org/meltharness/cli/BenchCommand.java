@@ -399,7 +399,7 @@ final class BenchCommand implements Callable<Integer> {
         Path modelPath = Path.of(info.path());
         var weights = new WeightFiles(data.cacheDir()).describe(modelPath);
         Path tok = modelPath.resolve("tokenizer.json");
-        String tokSha = Files.isRegularFile(tok) ? org.meltharness.results.Hashing.sha256(tok) : null;
+        String tokSha = Files.isRegularFile(tok) ? org.meltharness.io.Hashing.sha256(tok) : null;
         var modelRecord = new RunManifest.ModelRecord(plan.source().requested(), plan.source().alias(), info.path(), plan.provider().name(),
                 plan.quant(), weights, tokSha, plan.runtimeChoice());
         // No task options: bench.json holds what this run was asked to do, and marks the folder as a bench run.

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.meltharness.HarnessException;
 import org.meltharness.eval.RunDiff;
-import org.meltharness.results.Json;
+import org.meltharness.io.Json;
 import org.meltharness.results.RunStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -22,8 +22,8 @@ import org.meltharness.measure.Environment;
 import org.meltharness.measure.Memory;
 import org.meltharness.model.WeightFiles;
 import org.meltharness.report.LmEvalResults;
-import org.meltharness.results.AtomicFiles;
-import org.meltharness.results.Json;
+import org.meltharness.io.AtomicFiles;
+import org.meltharness.io.Json;
 import org.meltharness.results.RunLock;
 import org.meltharness.results.RunManifest;
 import org.meltharness.results.RunManifest.RunOptions;
@@ -242,7 +242,7 @@ final class EvalCommand implements Callable<Integer> {
         Path modelPath = Path.of(info.path());
         var weights = weightFiles(cacheDir, modelPath);
         var tok = modelPath.resolve("tokenizer.json");
-        String tokSha = java.nio.file.Files.isRegularFile(tok) ? org.meltharness.results.Hashing.sha256(tok) : null;
+        String tokSha = java.nio.file.Files.isRegularFile(tok) ? org.meltharness.io.Hashing.sha256(tok) : null;
         var modelRecord = new RunManifest.ModelRecord(plan.source().requested(), plan.source().alias(), info.path(),
                 plan.provider().name(), plan.quant(), weights, tokSha, plan.runtimeChoice());
         List<RunManifest.TaskRecord> taskRecords = new ArrayList<>();

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
-import org.meltharness.results.Json;
+import org.meltharness.io.Json;
 
 /** The formats a table is written in; each renders the same {@link Table}. */
 public enum TableFormat {

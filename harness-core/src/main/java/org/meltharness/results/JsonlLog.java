@@ -1,5 +1,6 @@
 package org.meltharness.results;
 
+import org.meltharness.io.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.BufferedWriter;
 import java.io.IOException;

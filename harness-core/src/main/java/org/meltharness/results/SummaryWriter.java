@@ -1,5 +1,7 @@
 package org.meltharness.results;
 
+import org.meltharness.io.AtomicFiles;
+import org.meltharness.io.Json;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package org.meltharness.model;
+package org.meltharness;
 
 import java.net.URISyntaxException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package org.meltharness.results;
+package org.meltharness.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

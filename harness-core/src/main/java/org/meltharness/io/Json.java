@@ -1,4 +1,4 @@
-package org.meltharness.results;
+package org.meltharness.io;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
