@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.meltharness.HarnessException;
-import org.meltharness.cli.Cli;
+import org.meltharness.command.HarnessCommandLine;
 import org.meltharness.device.DeviceRequest;
 import org.meltharness.measure.AdbShell;
 import org.meltharness.measure.AndroidBatteryMeter;
@@ -216,7 +216,7 @@ final class AdbRun {
         int code;
         Sampler sampler = Sampler.start(MonotonicClock.system(), Duration.ofSeconds(1), probes);
         try (sampler) {
-            code = Cli.commandLine(tee, err).execute(local.toArray(String[]::new));
+            code = HarnessCommandLine.find().execute(tee, err, local.toArray(String[]::new));
         } finally {
             if (mirror != null) SshRun.deleteTree(mirror);
         }

@@ -35,7 +35,7 @@ public final class BenchRows {
             out.add(row(read(summary)));
         }
         out.sort(Comparator.comparing(BenchRow::model).thenComparing(BenchRow::quant).thenComparing(BenchRow::runtime)
-                .thenComparing(BenchRow::mode).thenComparing(BenchRow::runId));
+                .thenComparing(r -> r.mode().word()).thenComparing(BenchRow::runId));
         return out;
     }
 

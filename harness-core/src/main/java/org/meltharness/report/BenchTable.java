@@ -1,5 +1,6 @@
 package org.meltharness.report;
 
+import org.meltharness.table.Table;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +13,7 @@ public final class BenchTable {
     public static Table of(List<BenchRow> rows) {
         List<List<String>> body = new ArrayList<>();
         for (BenchRow r : rows) {
-            body.add(List.of(r.model(), r.quant(), r.runtime(), r.mode(), cell(r.ttftMs(), "%.1f"), cell(r.prefillTokensPerSecond(), "%.1f"),
+            body.add(List.of(r.model(), r.quant(), r.runtime(), r.mode().word(), cell(r.ttftMs(), "%.1f"), cell(r.prefillTokensPerSecond(), "%.1f"),
                     cell(r.decodeTokensPerSecond(), "%.1f"), bytes(r.peakRssBytes()),
                     r.joulesPerToken() == null ? "unavailable" : String.format(Locale.ROOT, "%.4f", r.joulesPerToken()),
                     r.overheadFraction() == null ? "—" : String.format(Locale.ROOT, "%.2f%%", 100 * r.overheadFraction()), r.runId()));

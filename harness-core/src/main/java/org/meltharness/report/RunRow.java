@@ -35,11 +35,6 @@ public record RunRow(
 
     /** The label of a model in tables and plots: MELT's name when known, else what was asked for. */
     public String modelLabel() {
-        if (melt != null) return melt;
-        String m = model.replaceAll("/+$", "");
-        int slash = m.lastIndexOf('/');
-        if (slash < 0) return m;
-        int before = m.lastIndexOf('/', slash - 1);
-        return m.substring(before + 1);
+        return melt != null ? melt : org.meltharness.model.ModelLabel.of(model, null, false).name();
     }
 }
