@@ -100,7 +100,7 @@ final class SshRun {
             }
             return follow(ssh, state, localDir, resume != null);
         } catch (IOException e) {
-            throw HarnessException.usage(target.display() + ": " + e.getMessage());
+            throw HarnessException.device(target.display() + ": " + e.getMessage(), e);
         }
     }
 
@@ -389,7 +389,7 @@ final class SshRun {
                         lostSince = System.nanoTime();
                         err.println("harness: " + e.getMessage() + "; reconnecting (the run goes on on the device)");
                     } else if (System.nanoTime() - lostSince > RECONNECT_FOR.toNanos()) {
-                        throw HarnessException.usage("lost " + ssh.target().display() + " for " + RECONNECT_FOR.toMinutes()
+                        throw HarnessException.device("lost " + ssh.target().display() + " for " + RECONNECT_FOR.toMinutes()
                                 + " minutes; the run may still be going on there: follow it with ./harness " + state.command() + " --resume "
                                 + state.runId() + " --device " + state.device() + " --output " + localDir.getParent());
                     }
@@ -444,10 +444,10 @@ final class SshRun {
                     : "the run on " + ssh.target().display() + " " + why + " (see " + state.remoteRunDir() + "/stderr.log there)");
         }
         if (!state.command().equals("eval")) {
-            throw HarnessException.usage("the bench run on " + ssh.target().display() + " " + why + "; bench runs cannot be resumed: start a new one");
+            throw HarnessException.device("the bench run on " + ssh.target().display() + " " + why + "; bench runs cannot be resumed: start a new one");
         }
         if (state.launches() >= MAX_LAUNCHES) {
-            throw HarnessException.usage("the run on " + ssh.target().display() + " " + why + " again after " + state.launches()
+            throw HarnessException.device("the run on " + ssh.target().display() + " " + why + " again after " + state.launches()
                     + " starts; giving up (see " + state.remoteRunDir() + "/stderr.log there)");
         }
         err.println("harness: the run on " + ssh.target().display() + " " + why + "; resuming it");

@@ -3,6 +3,7 @@ package org.meltharness.cli;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.ServiceLoader;
+import org.meltharness.Failure;
 import org.meltharness.HarnessException;
 import java.util.function.Function;
 import org.meltharness.runtime.JvmRestart;
@@ -35,18 +36,15 @@ public final class Cli {
             PrintWriter e = commandLine.getErr();
             boolean trace = Arrays.asList(parseResult.originalArgs().toArray()).contains("--stacktrace");
             if (ex instanceof JvmRestartNeeded r && restarter != null) return restarter.apply(r.restart());
-            if (ex instanceof HarnessException h) {
-                e.println("harness: " + h.getMessage());
-                if (trace) h.printStackTrace(e);
-                return h.exitCode();
-            }
             if (ex instanceof CommandLine.ParameterException p) {
                 e.println("harness: " + p.getMessage());
                 return HarnessException.USAGE;
             }
-            e.println("harness: internal error: " + ex + (trace ? "" : " (run with --stacktrace for details)"));
+            // One line in the error's category (README, "Exit codes"); a bug says how to see more.
+            Failure f = Failure.of(ex);
+            e.println("harness: " + f.message() + (f.internal() && !trace ? " (run with --stacktrace for details)" : ""));
             if (trace) ex.printStackTrace(e);
-            return HarnessException.INTERNAL;
+            return f.exitCode();
         });
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter e = ex.getCommandLine().getErr();
