@@ -2,7 +2,6 @@ package org.meltharness.cli;
 
 import org.meltharness.command.CommonOptions;
 import static org.meltharness.table.Column.left;
-import static org.meltharness.table.Column.right;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;

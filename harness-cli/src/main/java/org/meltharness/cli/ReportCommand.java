@@ -6,13 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.meltharness.HarnessException;
 import org.meltharness.eval.Summaries;
 import org.meltharness.report.BenchRow;
-import org.meltharness.report.Bytes;
 import org.meltharness.report.BenchRows;
 import org.meltharness.report.BenchTable;
 import org.meltharness.report.LmEvalResults;
@@ -97,17 +95,7 @@ final class ReportCommand implements Callable<Integer> {
 
     /** One row per run, task and metric. */
     static Table runsTable(List<RunRow> rows) {
-        List<List<String>> body = new ArrayList<>();
-        for (RunRow r : rows) {
-            body.add(List.of(r.modelLabel(), r.runtime(), r.quant(), r.task(), r.metric(),
-                    String.format(Locale.ROOT, "%.4f ± %s", r.value(), Double.isNaN(r.stderr()) ? "N/A"
-                            : String.format(Locale.ROOT, "%.4f", r.stderr())),
-                    String.valueOf(r.n()), Bytes.human(r.memoryBytes()), Bytes.human(r.peakRssBytes()),
-                    String.format(Locale.ROOT, "%.1f", r.msPerDoc()), String.format(Locale.ROOT, "%.0f", r.tokensPerSecond()),
-                    r.runId() + (r.complete() ? "" : " (partial)")));
-        }
-        return new Table("runs", "Stored runs", List.of("model", "runtime", "quant", "task", "metric", "value ± stderr", "n",
-                "model bytes", "peak RSS", "ms/doc", "tokens/s", "run"), body,
+        return Table.of("runs", "Stored runs", RunRow.DISPLAY, rows,
                 List.of("value: mean over the documents scored; stderr: sample stddev / sqrt(n), as lm-evaluation-harness; "
                         + "(partial): the run has not scored all its documents yet."));
     }

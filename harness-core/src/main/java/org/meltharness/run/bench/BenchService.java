@@ -70,7 +70,7 @@ public final class BenchService {
         BenchMode mode = mode(r);
         Duration sustainedFor = r.sustained();
         if (sustainedFor != null && (sustainedFor.isZero() || sustainedFor.isNegative())) {
-            throw HarnessException.usage("--sustained must be a positive duration, not " + sustainedFor);
+            throw HarnessException.usage("--sustained must be a positive duration, not " + sustainedFor.toMillis() / 1000.0 + " s");
         }
         Duration coolTimeout = r.cooldownTimeout() == null ? Duration.ofMinutes(10) : r.cooldownTimeout();
         MeterSettings meterSettings = r.meters();
