@@ -125,18 +125,18 @@ public final class EvalService {
                 var info = loaded.runtime().info();
                 err.printf(Locale.ROOT, "harness: loaded %s on %s (%s, %s) in %.1fs%n", info.architecture(), info.runtime(),
                         info.weightDtype(), Bytes.human(info.weightBytes()), loaded.loadSeconds());
-                if (store == null) {
-                    String label = ModelLabel.of(plan.source().requested(), plan.source().alias(), false).runIdPart(plan.quant());
-                    store = request.runId() != null ? RunStore.createNamed(request.output(), request.runId())
-                            : RunStore.create(request.output(), label);
-                    lock = RunLock.acquire(store.dir(), store.runId(), msg -> err.println("harness: " + msg));
-                    previous = RunManifests.begin(store, loaded, cacheDir, taskRecords(jobs, info.tokenizer()),
-                            options(plan, fewshotSeed, storeTopk));
-                } else {
-                    Resumption.checkSameModel(previous, RunManifests.weightFiles(cacheDir, Path.of(info.path())));
-                    Resumption.checkSameTasks(previous, jobs);
-                }
                 try {
+                    if (store == null) {
+                        String label = ModelLabel.of(plan.source().requested(), plan.source().alias(), false).runIdPart(plan.quant());
+                        store = request.runId() != null ? RunStore.createNamed(request.output(), request.runId())
+                                : RunStore.create(request.output(), label);
+                        lock = RunLock.acquire(store.dir(), store.runId(), msg -> err.println("harness: " + msg));
+                        previous = RunManifests.begin(store, loaded, cacheDir, taskRecords(jobs, info.tokenizer()),
+                                options(plan, fewshotSeed, storeTopk));
+                    } else {
+                        Resumption.checkSameModel(previous, RunManifests.weightFiles(cacheDir, Path.of(info.path())));
+                        Resumption.checkSameTasks(previous, jobs);
+                    }
                     return evaluate(store, previous, loaded, jobs, groups, batchDocs, storeTopk);
                 } finally {
                     if (lock != null) lock.close();
