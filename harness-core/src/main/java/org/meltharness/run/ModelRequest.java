@@ -22,7 +22,7 @@ public record ModelRequest(String model, String runtime, String quant, String we
         Map<String, String> runtimeOptions) {
 
     public ModelRequest {
-        // Kept in the order given: manifests record them so.
+        // A copy in the order given: a later change to the caller's map does not reach the request.
         runtimeOptions = runtimeOptions == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(runtimeOptions));
     }
 
