@@ -15,7 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meltharness.SharedFiles;
-import org.meltharness.results.Json;
+import org.meltharness.io.Json;
 
 /**
  * A sharded model folder whose {@code model.safetensors.index.json} names a shard outside the folder

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.meltharness.SharedFiles;
-import org.meltharness.model.HarnessHome;
+import org.meltharness.HarnessHome;
 import org.meltharness.results.JsonlLog;
 import org.meltharness.results.RunStore;
 import org.meltharness.results.SampleRecord;

@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.meltharness.HarnessException;
-import org.meltharness.cli.Cli;
+import org.meltharness.command.HarnessCommandLine;
 import org.meltharness.device.DeviceRequest;
 import org.meltharness.measure.AdbShell;
 import org.meltharness.measure.AndroidBatteryMeter;
@@ -22,7 +22,7 @@ import org.meltharness.measure.MeasurementCsv;
 import org.meltharness.measure.MonotonicClock;
 import org.meltharness.measure.Probe;
 import org.meltharness.measure.Sampler;
-import org.meltharness.results.Hashing;
+import org.meltharness.io.Hashing;
 
 /**
  * {@code --device adb:SERIAL --runtime http --server llama-server}: the phone runs a native server
@@ -218,7 +218,7 @@ final class AdbRun {
         int code;
         Sampler sampler = Sampler.start(MonotonicClock.system(), Duration.ofSeconds(1), probes);
         try (sampler) {
-            code = Cli.commandLine(tee, err).execute(local.toArray(String[]::new));
+            code = HarnessCommandLine.find().execute(tee, err, local.toArray(String[]::new));
         } finally {
             if (mirror != null) SshRun.deleteTree(mirror);
         }

@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.meltharness.HarnessException;
-import org.meltharness.results.AtomicFiles;
-import org.meltharness.results.Json;
+import org.meltharness.io.AtomicFiles;
+import org.meltharness.io.Json;
 
 /**
  * {@code device.json} in a device run's local folder: where the run lives on the device and the

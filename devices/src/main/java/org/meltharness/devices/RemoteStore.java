@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.meltharness.HarnessException;
-import org.meltharness.results.Hashing;
+import org.meltharness.io.Hashing;
 
 /**
  * The harness's folder on an SSH device: files stored once by their sha256 under {@code blobs/},

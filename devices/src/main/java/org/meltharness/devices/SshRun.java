@@ -30,8 +30,8 @@ import org.meltharness.measure.MonotonicClock;
 import org.meltharness.measure.Recording;
 import org.meltharness.measure.Sampler;
 import org.meltharness.model.ModelPlan;
-import org.meltharness.results.AtomicFiles;
-import org.meltharness.results.Json;
+import org.meltharness.io.AtomicFiles;
+import org.meltharness.io.Json;
 import org.meltharness.results.RunLock;
 import org.meltharness.results.RunStore;
 import org.meltharness.task.TaskCatalog;
@@ -110,7 +110,7 @@ final class SshRun {
                 return follow(ssh, state, localDir, false);
             }
         } catch (IOException e) {
-            throw HarnessException.usage(target.display() + ": " + e.getMessage());
+            throw HarnessException.device(target.display() + ": " + e.getMessage(), e);
         }
     }
 
@@ -429,7 +429,7 @@ final class SshRun {
                         lostSince = System.nanoTime();
                         err.println("harness: " + e.getMessage() + "; reconnecting (the run goes on on the device)");
                     } else if (System.nanoTime() - lostSince > RECONNECT_FOR.toNanos()) {
-                        throw HarnessException.usage("lost " + ssh.target().display() + " for " + RECONNECT_FOR.toMinutes()
+                        throw HarnessException.device("lost " + ssh.target().display() + " for " + RECONNECT_FOR.toMinutes()
                                 + " minutes; the run may still be going on there: follow it with ./harness " + state.command() + " --resume "
                                 + state.runId() + " --device " + state.device() + " --output " + localDir.getParent());
                     }
@@ -484,10 +484,10 @@ final class SshRun {
                     : "the run on " + ssh.target().display() + " " + why + " (see " + state.remoteRunDir() + "/stderr.log there)");
         }
         if (!state.command().equals("eval")) {
-            throw HarnessException.usage("the bench run on " + ssh.target().display() + " " + why + "; bench runs cannot be resumed: start a new one");
+            throw HarnessException.device("the bench run on " + ssh.target().display() + " " + why + "; bench runs cannot be resumed: start a new one");
         }
         if (state.launches() >= MAX_LAUNCHES) {
-            throw HarnessException.usage("the run on " + ssh.target().display() + " " + why + " again after " + state.launches()
+            throw HarnessException.device("the run on " + ssh.target().display() + " " + why + " again after " + state.launches()
                     + " starts; giving up (see " + state.remoteRunDir() + "/stderr.log there)");
         }
         err.println("harness: the run on " + ssh.target().display() + " " + why + "; resuming it");

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meltharness.cli.Cli;
 import org.meltharness.eval.RunDiff;
-import org.meltharness.results.Json;
+import org.meltharness.io.Json;
 import org.meltharness.results.JsonlLog;
 import org.meltharness.results.RunStore;
 import org.meltharness.results.SampleRecord;

@@ -12,7 +12,7 @@ import java.util.List;
  * @param monsoonTrace a Monsoon CSV export aligned to the run, or null
  */
 public record BenchConfig(
-        String mode,
+        BenchMode mode,
         String prompts,
         int conversations,
         int repetitions,

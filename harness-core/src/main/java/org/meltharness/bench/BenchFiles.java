@@ -9,8 +9,8 @@ import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.meltharness.bench.BenchStatistics.MetricSummary;
-import org.meltharness.results.AtomicFiles;
-import org.meltharness.results.Json;
+import org.meltharness.io.AtomicFiles;
+import org.meltharness.io.Json;
 
 /** The files of a bench run beside its manifest and samples, each written atomically. */
 public final class BenchFiles {

@@ -17,7 +17,7 @@ import org.meltharness.bench.BenchStatistics.PositionSummary;
  */
 public record BenchSummary(
         String runId,
-        String mode,
+        BenchMode mode,
         String model,
         String label,
         String runtime,

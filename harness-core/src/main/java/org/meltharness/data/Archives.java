@@ -39,7 +39,7 @@ final class Archives {
                 default -> throw new IllegalArgumentException("archive type " + type);
             };
             if (!found) throw HarnessException.badData(archive + " has no member " + member);
-            org.meltharness.results.AtomicFiles.moveIntoPlace(tmp, target);
+            org.meltharness.io.AtomicFiles.moveIntoPlace(tmp, target);
         } catch (IOException e) {
             throw HarnessException.badData("cannot extract " + member + " from " + archive + ": " + e.getMessage());
         } finally {

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.meltharness.model.HarnessHome;
+import org.meltharness.HarnessHome;
 
 /**
  * Where dataset files are looked for and kept.

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.meltharness.HarnessException;
-import org.meltharness.results.Hashing;
+import org.meltharness.io.Hashing;
 
 /**
  * Downloads one file over HTTP(S) so that nothing half-downloaded is ever used: bytes go to
@@ -92,7 +92,7 @@ public final class Downloader {
                 fetch(http, url, part, expectedSha256, expectedBytes, headers);
             }
             verify(url, part, expectedSha256, expectedBytes);
-            org.meltharness.results.AtomicFiles.moveIntoPlace(part, target);
+            org.meltharness.io.AtomicFiles.moveIntoPlace(part, target);
             PartValidator.delete(part);
             return target;
         } catch (HttpConnectTimeoutException e) {

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
-import org.meltharness.results.AtomicFiles;
+import org.meltharness.io.AtomicFiles;
 
 /**
  * Measurements as CSV files with a header: the time series (one row per sample, long format, so

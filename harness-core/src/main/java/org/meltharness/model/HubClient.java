@@ -20,7 +20,7 @@ import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.meltharness.HarnessException;
 import org.meltharness.data.Downloader;
-import org.meltharness.results.AtomicFiles;
+import org.meltharness.io.AtomicFiles;
 
 /**
  * Fetches the files of a Hugging Face hub repository that a runtime needs into

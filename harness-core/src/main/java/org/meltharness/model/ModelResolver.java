@@ -1,5 +1,6 @@
 package org.meltharness.model;
 
+import org.meltharness.HarnessHome;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

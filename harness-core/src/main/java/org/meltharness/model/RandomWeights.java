@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.meltharness.HarnessException;
-import org.meltharness.results.AtomicFiles;
-import org.meltharness.results.Hashing;
+import org.meltharness.io.AtomicFiles;
+import org.meltharness.io.Hashing;
 
 /**
  * Seeded random weights for a model shape we have no weights for (a folder with

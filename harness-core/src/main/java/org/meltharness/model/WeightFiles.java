@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.meltharness.HarnessException;
-import org.meltharness.results.AtomicFiles;
-import org.meltharness.results.Hashing;
+import org.meltharness.io.AtomicFiles;
+import org.meltharness.io.Hashing;
 import org.meltharness.results.RunManifest.WeightFile;
 
 /**

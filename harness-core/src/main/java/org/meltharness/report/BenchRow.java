@@ -1,5 +1,6 @@
 package org.meltharness.report;
 
+import org.meltharness.bench.BenchMode;
 import org.meltharness.bench.MeanSd;
 
 /**
@@ -16,7 +17,7 @@ public record BenchRow(
         String model,
         String runtime,
         String quant,
-        String mode,
+        BenchMode mode,
         MeanSd ttftMs,
         MeanSd prefillTokensPerSecond,
         MeanSd decodeTokensPerSecond,

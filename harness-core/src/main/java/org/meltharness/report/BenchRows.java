@@ -15,7 +15,7 @@ import org.meltharness.bench.BenchStatistics.MetricSummary;
 import org.meltharness.bench.BenchSummary;
 import org.meltharness.bench.MeanSd;
 import org.meltharness.bench.PhaseEnergy;
-import org.meltharness.results.Json;
+import org.meltharness.io.Json;
 import org.meltharness.results.RunStore;
 
 /** Reads stored bench runs (folders with {@code bench.json}) into rows; eval runs and unfinished bench runs are skipped. */
@@ -35,7 +35,7 @@ public final class BenchRows {
             out.add(row(read(summary)));
         }
         out.sort(Comparator.comparing(BenchRow::model).thenComparing(BenchRow::quant).thenComparing(BenchRow::runtime)
-                .thenComparing(BenchRow::mode).thenComparing(BenchRow::runId));
+                .thenComparing(r -> r.mode().word()).thenComparing(BenchRow::runId));
         return out;
     }
 

@@ -1,6 +1,9 @@
 package org.meltharness.report;
 
-import java.util.ArrayList;
+import static org.meltharness.table.Column.left;
+
+import org.meltharness.table.Column;
+import org.meltharness.table.Table;
 import java.util.List;
 import java.util.Locale;
 import org.meltharness.bench.MeanSd;
@@ -9,18 +12,17 @@ import org.meltharness.bench.MeanSd;
 public final class BenchTable {
     private BenchTable() {}
 
+    /** The bench table's columns: one row per run. */
+    static final List<Column<BenchRow>> COLUMNS = List.of(left("model", BenchRow::model), left("quant", BenchRow::quant),
+            left("runtime", BenchRow::runtime), left("mode", r -> r.mode().word()), left("TTFT ms", r -> cell(r.ttftMs(), "%.1f")),
+            left("prefill tok/s", r -> cell(r.prefillTokensPerSecond(), "%.1f")),
+            left("decode tok/s", r -> cell(r.decodeTokensPerSecond(), "%.1f")), left("peak RSS", r -> bytes(r.peakRssBytes())),
+            left("J/token (decode)", r -> r.joulesPerToken() == null ? "unavailable" : String.format(Locale.ROOT, "%.4f", r.joulesPerToken())),
+            left("harness overhead", r -> r.overheadFraction() == null ? "—" : String.format(Locale.ROOT, "%.2f%%", 100 * r.overheadFraction())),
+            left("run", BenchRow::runId));
+
     public static Table of(List<BenchRow> rows) {
-        List<List<String>> body = new ArrayList<>();
-        for (BenchRow r : rows) {
-            body.add(List.of(r.model(), r.quant(), r.runtime(), r.mode(), cell(r.ttftMs(), "%.1f"), cell(r.prefillTokensPerSecond(), "%.1f"),
-                    cell(r.decodeTokensPerSecond(), "%.1f"), bytes(r.peakRssBytes()),
-                    r.joulesPerToken() == null ? "unavailable" : String.format(Locale.ROOT, "%.4f", r.joulesPerToken()),
-                    r.overheadFraction() == null ? "—" : String.format(Locale.ROOT, "%.2f%%", 100 * r.overheadFraction()), r.runId()));
-        }
-        return new Table("bench", "Generation benchmarks (model × quant × runtime)",
-                List.of("model", "quant", "runtime", "mode", "TTFT ms", "prefill tok/s", "decode tok/s", "peak RSS", "J/token (decode)",
-                        "harness overhead", "run"),
-                body,
+        return Table.of("bench", "Generation benchmarks (model × quant × runtime)", COLUMNS, rows,
                 List.of("mean ± sd over repetitions (each the mean of its turns); decode tok/s is MLPerf Client's (n-1)/(t_last - t_first); "
                         + "synthetic runs show pp for TTFT and prefill, tg for decode.",
                         "J/token: decode-phase energy over output tokens; unavailable when no power meter was present (never 0)."));

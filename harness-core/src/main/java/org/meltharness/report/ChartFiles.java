@@ -14,7 +14,7 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYItemRenderer;
 import org.jfree.data.xy.XYDataset;
 import org.jfree.svg.SVGGraphics2D;
-import org.meltharness.results.AtomicFiles;
+import org.meltharness.io.AtomicFiles;
 
 /** The look every plot of the harness shares, and its PNG and SVG files written atomically. */
 final class ChartFiles {

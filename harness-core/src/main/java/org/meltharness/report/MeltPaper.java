@@ -1,5 +1,6 @@
 package org.meltharness.report;
 
+import org.meltharness.table.Table;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;

@@ -1,5 +1,6 @@
 package org.meltharness.results;
 
+import org.meltharness.io.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

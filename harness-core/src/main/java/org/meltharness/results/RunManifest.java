@@ -9,13 +9,12 @@ import org.meltharness.runtime.ModelInfo;
 /**
  * A run's {@code manifest.json}: everything needed to reproduce its numbers and to resume it.
  *
- * @param status {@code running}, {@code complete}, {@code failed} or {@code interrupted}
  * @param segments one entry per process that worked on the run (a resumed run has several)
  */
 public record RunManifest(
         String runId,
         String createdAt,
-        String status,
+        RunStatus status,
         Environment environment,
         ModelRecord model,
         ModelInfo runtime,
@@ -29,7 +28,7 @@ public record RunManifest(
         segments = segments == null ? List.of() : List.copyOf(segments);
     }
 
-    public RunManifest withStatus(String newStatus) {
+    public RunManifest withStatus(RunStatus newStatus) {
         return new RunManifest(runId, createdAt, newStatus, environment, model, runtime, tasks, options, measurements,
                 segments);
     }
@@ -86,5 +85,5 @@ public record RunManifest(
     public record Measurements(double loadSeconds, long peakRssBytes, long heapPeakBytes, long modelBytes) {}
 
     /** One process's stretch of work on the run. */
-    public record Segment(String startedAt, String endedAt, int docs, String endedBecause) {}
+    public record Segment(String startedAt, String endedAt, int docs, RunStatus endedBecause) {}
 }

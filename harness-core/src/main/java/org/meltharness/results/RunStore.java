@@ -1,5 +1,7 @@
 package org.meltharness.results;
 
+import org.meltharness.io.AtomicFiles;
+import org.meltharness.io.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,12 @@
 package org.meltharness.results;
 
+import static org.meltharness.table.Column.left;
+import static org.meltharness.table.Column.right;
+
+import java.util.List;
+import java.util.Locale;
+import org.meltharness.table.Column;
+
 /**
  * One task (or group) and metric of a run: the row users' tools read from {@code summary.csv}.
  *
@@ -21,13 +28,16 @@ public record SummaryRow(
         double tokensPerSecond,
         double prefillTokensPerSecond) {
 
-    /** The CSV header, in the order of {@link #values()}. */
-    public static final String[] HEADER = {
-        "task", "metric", "value", "stderr", "n", "total_s", "ms_per_item", "tokens_per_s", "prefill_tokens_per_s"
-    };
+    /** The columns of {@code summary.csv}: raw values, an empty stderr where it is undefined. */
+    public static final List<Column<SummaryRow>> DATA = List.of(left("task", SummaryRow::task), left("metric", SummaryRow::metric),
+            right("value", SummaryRow::value), right("stderr", r -> Double.isNaN(r.stderr()) ? null : r.stderr()), right("n", SummaryRow::n),
+            right("total_s", SummaryRow::totalSeconds), right("ms_per_item", SummaryRow::msPerItem),
+            right("tokens_per_s", SummaryRow::tokensPerSecond), right("prefill_tokens_per_s", SummaryRow::prefillTokensPerSecond));
 
-    public Object[] values() {
-        return new Object[] {task, metric, value, Double.isNaN(stderr) ? "" : stderr, n, totalSeconds, msPerItem,
-            tokensPerSecond, prefillTokensPerSecond};
-    }
+    /** The columns of the table an eval prints at its end, as lm-eval prints its results. */
+    public static final List<Column<SummaryRow>> DISPLAY = List.of(left("task", SummaryRow::task), left("metric", SummaryRow::metric),
+            right("value", r -> String.format(Locale.ROOT, "%.4f", r.value())),
+            right("stderr", r -> Double.isNaN(r.stderr()) ? "N/A" : String.format(Locale.ROOT, "%.4f", r.stderr())),
+            right("n", SummaryRow::n), right("ms/doc", r -> String.format(Locale.ROOT, "%.1f", r.msPerItem())),
+            right("tokens/s", r -> String.format(Locale.ROOT, "%.0f", r.tokensPerSecond())));
 }

@@ -1,11 +1,11 @@
 package org.meltharness.results;
 
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
+import org.meltharness.io.AtomicFiles;
+import org.meltharness.io.Json;
 import java.nio.file.Path;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
+import java.util.List;
+import org.meltharness.table.Table;
+import org.meltharness.table.TableFormat;
 
 /** Writes {@code summary.json} and {@code summary.csv}, each atomically. */
 public final class SummaryWriter {
@@ -17,13 +17,6 @@ public final class SummaryWriter {
     }
 
     static String csv(Summary summary) {
-        StringWriter out = new StringWriter();
-        CSVFormat format = CSVFormat.DEFAULT.builder().setHeader(SummaryRow.HEADER).setRecordSeparator('\n').get();
-        try (CSVPrinter printer = new CSVPrinter(out, format)) {
-            for (SummaryRow row : summary.rows()) printer.printRecord(row.values());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
+        return TableFormat.CSV.render(Table.of("summary", null, SummaryRow.DATA, summary.rows(), List.of()));
     }
 }

@@ -16,11 +16,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.meltharness.HarnessException;
 import org.meltharness.eval.Summaries;
-import org.meltharness.results.AtomicFiles;
-import org.meltharness.results.Json;
+import org.meltharness.io.AtomicFiles;
+import org.meltharness.io.Json;
 import org.meltharness.results.JsonlLog;
 import org.meltharness.results.RunLock;
 import org.meltharness.results.RunManifest;
+import org.meltharness.results.RunStatus;
 import org.meltharness.results.RunStore;
 import org.meltharness.results.SampleRecord;
 import org.meltharness.results.SummaryWriter;
@@ -109,7 +110,7 @@ public final class ShardMerge {
         List<RunManifest> manifests = parts.stream().map(RunStore::readManifest).toList();
         for (int i = 0; i < manifests.size(); i++) {
             RunManifest m = manifests.get(i);
-            if (!"complete".equals(m.status())) throw HarnessException.usage(parts.get(i).runId() + " is not finished; resume it before merging");
+            if (m.status() != RunStatus.COMPLETE) throw HarnessException.usage(parts.get(i).runId() + " is not finished; resume it before merging");
             String why = incompatibility(manifests.getFirst(), m);
             if (why != null) throw HarnessException.usage("cannot merge " + parts.get(i).runId() + " into " + cell + ": " + why);
         }
@@ -139,7 +140,7 @@ public final class ShardMerge {
         var options = new RunManifest.RunOptions(o.tasks(), o.limit(), o.numFewshot(), o.seed(), o.runtime(), o.quant(), o.weights(),
                 o.threads(), o.runtimeOptions(), o.dataDir(), o.logPrompts(), o.storeTopk(), o.fidelityReference(), null);
         List<RunManifest.Segment> segments = manifests.stream().flatMap(m -> m.segments().stream()).toList();
-        RunManifest m = new RunManifest(cell, first.createdAt(), "complete", first.environment(), first.model(), first.runtime(),
+        RunManifest m = new RunManifest(cell, first.createdAt(), RunStatus.COMPLETE, first.environment(), first.model(), first.runtime(),
                 tasks, options, first.measurements(), segments);
         merged.writeManifest(m);
         SummaryWriter.write(merged.dir(), Summaries.build(merged, m, Map.of()));

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.meltharness.HarnessException;
+import org.meltharness.model.ModelLabel;
 
 /**
  * A matrix of evaluations declared once ({@code suites/*.yaml}): models x variants (runtime and
@@ -53,8 +54,7 @@ public record SuiteSpec(
         /** A stable folder name for the cell. */
         public String id() {
             // A model given as a path is named by its last two folders (stories260K_hf-pad192).
-            String[] parts = model.replaceAll("/+$", "").split("/");
-            String name = parts.length > 1 ? parts[parts.length - 2] + "_" + parts[parts.length - 1] : parts[0];
+            String name = ModelLabel.of(model, null, false).name().replace('/', '_');
             return (name.replaceAll("[^A-Za-z0-9._-]+", "_") + "-" + variant.label() + "-" + task).replaceAll("_+", "_")
                     .replaceAll("^[._-]+", "");
         }

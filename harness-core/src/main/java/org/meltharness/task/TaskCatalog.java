@@ -26,7 +26,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.meltharness.HarnessException;
-import org.meltharness.results.Hashing;
+import org.meltharness.io.Hashing;
 
 /**
  * Every task and group defined by the YAML files under {@code tasks/} (shipped in the jar) and

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.meltharness.HarnessException;
-import org.meltharness.results.Hashing;
+import org.meltharness.io.Hashing;
 
 /**
  * A Hugging Face {@code tokenizer.json} run by the Rust tokenizers library (through DJL's binding),

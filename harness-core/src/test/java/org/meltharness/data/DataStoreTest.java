@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meltharness.HarnessException;
 import org.meltharness.SharedFiles;
-import org.meltharness.results.Hashing;
+import org.meltharness.io.Hashing;
 
 /** Finding, downloading, checking and reading splits, with manifests pointing at a loopback server. */
 class DataStoreTest {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meltharness.HarnessException;
-import org.meltharness.results.Hashing;
+import org.meltharness.io.Hashing;
 
 /** Downloads from a real HTTP server on the loopback interface: resumes, restarts, checksums, errors. */
 class DownloaderTest {

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.meltharness.SharedFiles;
-import org.meltharness.results.Hashing;
+import org.meltharness.io.Hashing;
 
 /** The checksums and sizes written in datasets/*.yaml are those of the real files. */
 class ShippedManifestsTest {

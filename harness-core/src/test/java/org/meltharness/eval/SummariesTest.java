@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meltharness.results.RunManifest;
+import org.meltharness.results.RunStatus;
 import org.meltharness.results.RunStore;
 import org.meltharness.results.JsonlLog;
 import org.meltharness.results.SampleRecord;
@@ -40,7 +41,7 @@ class SummariesTest {
         try (JsonlLog<SampleRecord> b = JsonlLog.open(store.samplesFile("b"))) {
             for (int i = 0; i < 10; i++) b.append(doc(i, i < 3 ? 1 : 0, 20, 8, 0)); // 3/10
         }
-        var manifest = new RunManifest(store.runId(), "now", "complete", null, null, null, List.of(task("a", 4), task("b", 10)),
+        var manifest = new RunManifest(store.runId(), "now", RunStatus.COMPLETE, null, null, null, List.of(task("a", 4), task("b", 10)),
                 null, null, List.of());
         var group = new GroupSpec("g", null, List.of("a", "b"), List.of(new GroupSpec.Aggregate("acc", null, true)), null);
         Summary s = Summaries.build(store, manifest, Map.of(group, List.of("a", "b")));
@@ -69,7 +70,7 @@ class SummariesTest {
             a.append(doc(0, 1, 1, 1, 0));
             a.append(doc(0, 0, 1, 1, 0));
         }
-        var manifest = new RunManifest(store.runId(), "now", "running", null, null, null, List.of(task("a", 3)), null, null,
+        var manifest = new RunManifest(store.runId(), "now", RunStatus.RUNNING, null, null, null, List.of(task("a", 3)), null, null,
                 List.of());
         Summary s = Summaries.build(store, manifest, Map.of());
         assertFalse(s.complete());

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.meltharness.results.Json;
+import org.meltharness.io.Json;
 
 /** The JVM flags a manifest records: kept for provenance, but never with the secrets HARNESS_JAVA_OPTS may carry. */
 class EnvironmentTest {

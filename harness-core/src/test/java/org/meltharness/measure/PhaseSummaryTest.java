@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
-import org.meltharness.results.Json;
+import org.meltharness.io.Json;
 
 class PhaseSummaryTest {
     private static final long S = 1_000_000_000L;

@@ -53,9 +53,14 @@ class SamplerTest {
 
     /** Waits (at most 5 s) until the sampler has at least {@code n} samples. */
     static void awaitSamples(Sampler s, int n) throws InterruptedException {
+        await(() -> s.recording().samples().size() >= n, "at least " + n + " samples");
+    }
+
+    /** Waits until {@code done} holds, failing after 5 s: a sampler that stopped reading must fail the test, not hang it. */
+    static void await(java.util.function.BooleanSupplier done, String what) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
-        while (s.recording().samples().size() < n) {
-            if (System.nanoTime() > deadline) throw new AssertionError("fewer than " + n + " samples after 5 s");
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("not " + what + " after 5 s");
             Thread.sleep(2);
         }
     }
@@ -66,7 +71,7 @@ class SamplerTest {
         Counting slow = new Counting("slow");
         Recording r;
         try (Sampler s = Sampler.builder(MonotonicClock.system()).add(fast, Duration.ofMillis(2)).add(slow, Duration.ofMillis(40)).start()) {
-            while (fast.reads.get() < 30) Thread.sleep(5);
+            await(() -> fast.reads.get() >= 30, "30 fast reads");
             r = s.recording();
         }
         assertEquals(1, fast.threads.size());
@@ -166,9 +171,9 @@ class SamplerTest {
         Counting healthy = new Counting("healthy");
         Recording r;
         try (Sampler s = Sampler.start(MonotonicClock.system(), Duration.ofMillis(3), List.of(failing, healthy))) {
-            while (s.recording().notes().isEmpty()) Thread.sleep(3);
+            await(() -> !s.recording().notes().isEmpty(), "a note of the failing probe");
             int after = healthy.reads.get();
-            while (healthy.reads.get() < after + 3) Thread.sleep(3);
+            await(() -> healthy.reads.get() >= after + 3, "3 more healthy reads");
             r = s.recording();
         }
         assertEquals(3, failing.reads.get(), "not read again after it failed");

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meltharness.HarnessException;
 import org.meltharness.SharedFiles;
-import org.meltharness.results.Hashing;
+import org.meltharness.io.Hashing;
 
 /** The hub client against a loopback server that serves the real stories260K files. */
 class HubClientTest {

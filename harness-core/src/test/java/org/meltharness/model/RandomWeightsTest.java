@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meltharness.HarnessException;
 import org.meltharness.SharedFiles;
-import org.meltharness.results.Hashing;
+import org.meltharness.io.Hashing;
 
 class RandomWeightsTest {
     @TempDir

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.meltharness.results.Hashing;
+import org.meltharness.io.Hashing;
 import org.meltharness.score.DocScore;
 import org.meltharness.score.MultipleChoice;
 import org.meltharness.score.ResultProcessors;

@@ -1,5 +1,7 @@
 package org.meltharness.report;
 
+import org.meltharness.table.TableFormat;
+import org.meltharness.table.Table;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meltharness.bench.BenchConfig;
 import org.meltharness.bench.BenchFiles;
+import org.meltharness.bench.BenchMode;
 import org.meltharness.bench.BenchStatistics.MetricSummary;
 import org.meltharness.bench.BenchSummary;
 import org.meltharness.bench.Overhead;
@@ -47,7 +50,7 @@ class BenchTableTest {
     }
 
     private static BenchSummary summary(String id, String runtime, String quant, List<MetricSummary> metrics, PhaseEnergy decode) {
-        String mode = metrics.getFirst().kind().equals("chat") ? "chat" : "synthetic";
+        BenchMode mode = metrics.getFirst().kind().equals("chat") ? BenchMode.CHAT : BenchMode.SYNTHETIC;
         return new BenchSummary(id, mode, "x/m", "m", runtime, quant, quant, 1000, 3, 1, metrics, List.of(), List.of(decode), 1L << 30,
                 null, null, null, null, null, Overhead.of(100, 99, 0, 0), null, List.of());
     }

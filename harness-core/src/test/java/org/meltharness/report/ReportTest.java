@@ -1,5 +1,7 @@
 package org.meltharness.report;
 
+import org.meltharness.table.TableFormat;
+import org.meltharness.table.Table;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,7 @@
 package org.meltharness.results;
 
+import org.meltharness.io.AtomicFiles;
+import org.meltharness.io.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meltharness.SharedFiles;
-import org.meltharness.results.Json;
+import org.meltharness.io.Json;
 
 /** {@code harness bench} end to end on Jlama and stories260K, with the measure fixtures standing in for sensors. */
 class BenchCommandTest {

@@ -164,7 +164,7 @@ final class ApiClient {
                         + "the generation is incomplete");
             } catch (IOException e) {
                 if (started) {
-                    throw HarnessException.badData("the connection to " + settings.base()
+                    throw HarnessException.network("the connection to " + settings.base()
                             + " was lost mid-stream; tokens already received cannot be asked for again: " + e);
                 }
                 pause(attempt, null, "stream from " + settings.base() + " failed (" + e + ")");
@@ -285,7 +285,7 @@ final class ApiClient {
     /** Sleeps before the next attempt, or gives up after the last with {@code why}. */
     private void pause(int attempt, Optional<String> retryAfter, String why) {
         if (attempt >= settings.retries()) {
-            throw HarnessException.badData(why + "; gave up after " + (attempt + 1) + " attempts");
+            throw HarnessException.network(why + "; gave up after " + (attempt + 1) + " attempts");
         }
         long ms = Math.min(settings.maxBackoff().toMillis(), settings.firstBackoff().toMillis() << Math.min(attempt, 20));
         ms = ms / 2 + ThreadLocalRandom.current().nextLong(ms / 2 + 1); // jitter, so clients do not retry in step

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.meltharness.HarnessException;
-import org.meltharness.cli.CommonOptions;
+import org.meltharness.command.CommonOptions;
 import org.meltharness.model.ModelPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

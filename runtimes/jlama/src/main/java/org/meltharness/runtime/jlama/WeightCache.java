@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.meltharness.HarnessException;
 import org.meltharness.model.WeightFiles;
-import org.meltharness.results.Hashing;
+import org.meltharness.io.Hashing;
 import org.meltharness.results.RunManifest.WeightFile;
 
 /**

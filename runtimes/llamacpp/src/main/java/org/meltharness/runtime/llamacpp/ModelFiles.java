@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.meltharness.HarnessException;
 import org.meltharness.model.HubClient;
-import org.meltharness.results.Hashing;
+import org.meltharness.io.Hashing;
 import org.meltharness.runtime.ModelSource;
 import org.meltharness.runtime.RuntimeConfig;
 

@@ -73,7 +73,7 @@ class ModelFilesTest {
                 for (String q : List.of("Q8_0", "Q4_0")) {
                     Path f = file(q);
                     json.append(",{\"rfilename\":\"stories260K.").append(q).append(".gguf\",\"size\":").append(Files.size(f))
-                            .append(",\"lfs\":{\"sha256\":\"").append(org.meltharness.results.Hashing.sha256(f))
+                            .append(",\"lfs\":{\"sha256\":\"").append(org.meltharness.io.Hashing.sha256(f))
                             .append("\",\"size\":").append(Files.size(f)).append("}}");
                 }
                 send(ex, 200, json.append("]}").toString().getBytes(StandardCharsets.UTF_8));
