@@ -116,7 +116,10 @@ final class Routes extends Handler.Abstract {
     private Prepared prepare(Request request, boolean chat) {
         long declared = request.getLength();
         long max = s.settings.maxBodyBytes();
-        if (declared > max) throw ApiError.tooLarge(max);
+        if (declared > max) {
+            discardBody(request, declared, max);
+            throw ApiError.tooLarge(max);
+        }
         long reserved = declared >= 0 ? declared : max;
         s.gate.reserve(reserved);
         try {
@@ -135,6 +138,25 @@ final class Routes extends Handler.Abstract {
             });
         } finally {
             s.gate.release(reserved);
+        }
+    }
+
+    /**
+     * Reads and drops a body declared too large, up to four times the limit (64 MiB at most) and within
+     * the body deadline, so that a client still sending it reads the 413 instead of a reset
+     * connection (a server that answers and closes while the client writes loses its answer to the
+     * client's TCP stack); a larger one is answered at once, and its sender may see only the reset.
+     */
+    private void discardBody(Request request, long declared, long max) {
+        long cap = Math.min(Math.max(max, 1) * 4, 64L << 20);
+        if (declared > cap) return;
+        long until = System.nanoTime() + s.settings.bodyTimeout().toNanos();
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] buf = new byte[64 * 1024];
+            long read = 0;
+            for (int n; read < declared && (n = in.read(buf)) >= 0 && System.nanoTime() < until; ) read += n;
+        } catch (IOException e) {
+            // The client went away: nobody hears the 413 either way.
         }
     }
 
