@@ -86,9 +86,11 @@ class SamplerTest {
             assertTrue(fs.time(i) > fs.time(i - 1), "monotonic timestamps");
             fastest = Math.min(fastest, fs.time(i) - fs.time(i - 1));
         }
-        for (int i = 1; i < ss.size(); i++) {
-            // Ticks a slow read misses are skipped, never caught up in a burst (midpoints jitter a little).
-            assertTrue(ss.time(i) - ss.time(i - 1) > 30_000_000L, "slow read again after " + (ss.time(i) - ss.time(i - 1)) + " ns");
+        // The last slow sample is the one close() takes, at any moment: only the ticks between count.
+        for (int i = 1; i < ss.size() - 1; i++) {
+            // Ticks a slow read misses are skipped, never caught up in a burst (a burst reads back to back;
+            // a tick delayed by a busy machine comes early after the previous one by less than the period).
+            assertTrue(ss.time(i) - ss.time(i - 1) > 10_000_000L, "slow read again after " + (ss.time(i) - ss.time(i - 1)) + " ns");
         }
         assertTrue(fastest < 30_000_000L, "the fast probe is not held to the slow one's rate");
         assertEquals(fs.size(), (int) fs.value(fs.size() - 1), "samples kept in read order");
