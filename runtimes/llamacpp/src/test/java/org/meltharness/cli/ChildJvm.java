@@ -9,6 +9,12 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs a main class in a fresh JVM on this test's class path, for what one JVM cannot show twice. */
 record ChildJvm(int exitCode, String out, String err, boolean finished) {
+    /** The JVM flag that points a child at the tests' shared copy of the pinned llama.cpp. */
+    static String llamaCppCache() {
+        String key = org.meltharness.runtime.llamacpp.build.LibrarySource.CACHE_PROPERTY;
+        return "-D" + key + "=" + System.getProperty(key, "");
+    }
+
     static ChildJvm run(long timeoutSeconds, List<String> jvmArgs, String mainClass, String... args)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();

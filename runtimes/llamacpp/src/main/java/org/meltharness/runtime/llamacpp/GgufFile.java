@@ -153,8 +153,8 @@ record GgufFile(Path path, int version, Map<String, Value> metadata, List<Tensor
             if (magic != MAGIC) throw notGguf("it does not start with the GGUF magic");
             int version = i32();
             if (version < 2 || version > 3) {
-                throw HarnessException.unsupportedModel(file + " is GGUF version " + version + "; llama.cpp b"
-                        + LlamaCpp.BUILD + " reads versions 2 and 3");
+                throw HarnessException.unsupportedModel(file + " is GGUF version " + version + "; "
+                        + LlamaCpp.NAME + " reads versions 2 and 3");
             }
             long nTensors = i64();
             long nKv = i64();
@@ -189,7 +189,7 @@ record GgufFile(Path path, int version, Map<String, Value> metadata, List<Tensor
                 GgmlType type = GgmlType.byId(typeId);
                 if (type == null) {
                     throw HarnessException.unsupportedModel(file.getFileName() + ": tensor " + name + " has ggml type " + typeId
-                            + ", which llama.cpp b" + LlamaCpp.BUILD + " does not know");
+                            + ", which " + LlamaCpp.NAME + " does not know");
                 }
                 if (shape[0] % type.blockSize != 0) {
                     throw corrupt("tensor " + name + " has rows of " + shape[0] + " elements, not whole " + type.label()

@@ -233,8 +233,8 @@ record Vocabulary(String model, String pre, List<String> tokens, float[] scores,
         String hash = probeHash(dir);
         String name = PRE_TOKENIZERS.get(hash);
         if (name == null) {
-            throw HarnessException.unsupportedModel("the BPE pre-tokeniser of " + dir + " is not one llama.cpp b"
-                    + LlamaCpp.BUILD + " knows (probe hash " + hash.substring(0, 16) + "...); it cannot be converted");
+            throw HarnessException.unsupportedModel("the BPE pre-tokeniser of " + dir + " is not one "
+                    + LlamaCpp.NAME + " knows (probe hash " + hash.substring(0, 16) + "...); it cannot be converted");
         }
         return name;
     }

@@ -32,7 +32,6 @@ import org.meltharness.task.TaskCatalog;
  * prepare DIR [seed]                                   smollm2-135m shape: random weights, F32 GGUF, Q8_0 and Q4_0
  * score GGUF TASK ITEMS THREADS [key=value...]         log-likelihood items/s, as eval scores them (32 docs a call)
  * generate GGUF PROMPT_TOKENS NEW_TOKENS THREADS REPS [key=value...]   prefill and decode rate of this runtime
- * library GGUF PROMPT_TOKENS NEW_TOKENS THREADS REPS   the same through de.kherud's own JNI generation API
  * </pre>
  */
 public final class LlamaCppBench {
@@ -45,11 +44,6 @@ public final class LlamaCppBench {
                     options(args, 5));
             case "generate" -> generate(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
                     Integer.parseInt(args[4]), Integer.parseInt(args[5]), options(args, 6));
-            case "library" -> {
-                library(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
-                        Integer.parseInt(args[5]));
-                System.exit(0); // the library's JNI API leaves a non-daemon thread behind
-            }
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -65,12 +59,12 @@ public final class LlamaCppBench {
         long t0 = System.nanoTime();
         Path hf = RandomWeights.materialize(shape, seed, dir.resolve("cache"));
         Path f32 = dir.resolve("smollm2-135m-f32.gguf");
-        HfConverter.convert(hf, f32, GgmlType.F32);
+        HfConverter.convert(TestModels.lib(), hf, f32, GgmlType.F32);
         System.out.printf(Locale.ROOT, "%s %,d bytes (%.1f s)%n", f32, f32.toFile().length(), (System.nanoTime() - t0) / 1e9);
         for (Quantization q : List.of(Quantization.Q8_0, Quantization.Q4_0)) {
             Path out = dir.resolve("smollm2-135m-" + q.label() + ".gguf");
             long t1 = System.nanoTime();
-            Quantizer.Result r = Quantizer.quantize(f32, out, q, false, Runtime.getRuntime().availableProcessors());
+            Quantizer.Result r = Quantizer.quantize(TestModels.lib(), f32, out, q, false, Runtime.getRuntime().availableProcessors());
             System.out.printf(Locale.ROOT, "%s %,d bytes %s (%.1f s)%n", out, out.toFile().length(), r.types(),
                     (System.nanoTime() - t1) / 1e9);
         }
@@ -139,33 +133,6 @@ public final class LlamaCppBench {
                     newTokens, rt.info().details().get("threads"), rt.info().details().get("kvType"), median(prefill),
                     median(decode), reps, Arrays.toString(round(decode)), Memory.peakResidentBytes() >> 20);
         }
-    }
-
-    static void library(Path gguf, int promptTokens, int newTokens, int threads, int reps) {
-        String prompt;
-        try (LlamaModel m = LlamaModel.load(gguf, true)) {
-            prompt = promptOf(new LlamaTokenizer(m), promptTokens);
-        }
-        var params = new de.kherud.llama.ModelParameters().setModel(gguf.toString()).setThreads(threads)
-                .setThreadsBatch(threads).setCtxSize(promptTokens + newTokens + 64).setGpuLayers(0).setParallel(1);
-        double[] decode = new double[reps];
-        double[] prefill = new double[reps];
-        try (de.kherud.llama.LlamaModel model = new de.kherud.llama.LlamaModel(params)) {
-            for (int rep = 0; rep <= reps; rep++) {
-                var inference = new de.kherud.llama.InferenceParameters(prompt).setNPredict(newTokens).setTemperature(0f)
-                        .setIgnoreEos(true).setCachePrompt(false).setSeed(0);
-                long t0 = System.nanoTime();
-                List<Long> times = new ArrayList<>();
-                for (de.kherud.llama.LlamaOutput out : model.generate(inference)) times.add(System.nanoTime() - t0);
-                if (rep == 0) continue;
-                int n = times.size();
-                prefill[rep - 1] = promptTokens / (times.getFirst() / 1e9);
-                decode[rep - 1] = (n - 1) / ((times.get(n - 1) - times.getFirst()) / 1e9);
-            }
-        }
-        System.out.printf(Locale.ROOT, "%s library (de.kherud JNI, F16 KV): prompt %d, %d new, threads %d: first token "
-                        + "after %.1f tok/s of prompt, decode %.1f tok/s (medians of %d; runs %s)%n", gguf.getFileName(),
-                promptTokens, newTokens, threads, median(prefill), median(decode), reps, Arrays.toString(round(decode)));
     }
 
     /** A prompt of about {@code tokens} tokens, BOS included when the tokenizer adds one. */
