@@ -42,6 +42,10 @@ record GgufFile(Path path, int version, Map<String, Value> metadata, List<Tensor
     static final int TYPE_FLOAT64 = 12;
 
     private static final int MAGIC = 0x46554747; // "GGUF" little-endian
+    /** Elements of one metadata array: vocabularies and merge lists stay well under a million. */
+    static final int MAX_ARRAY = 1 << 24;
+    /** Bytes of one metadata string: a whole tokenizer.json fits (some files carry one). */
+    static final int MAX_STRING = 64 << 20;
 
     /**
      * A metadata value: a scalar (Long, Double, Boolean, String) or, for arrays, a {@code List} of
@@ -167,6 +171,7 @@ record GgufFile(Path path, int version, Map<String, Value> metadata, List<Tensor
                 int type = i32();
                 meta.put(key, value(type, key));
             }
+            checkVocabulary(meta);
             Value align = meta.get("general.alignment");
             // llama.cpp reads it with gguf_get_val_u32, which asserts the type and aborts the process.
             if (align != null && align.type() != TYPE_UINT32) throw corrupt("general.alignment is not a u32");
@@ -222,13 +227,94 @@ record GgufFile(Path path, int version, Map<String, Value> metadata, List<Tensor
             if (type == TYPE_ARRAY) {
                 int elementType = i32();
                 long n = i64();
-                if (n < 0 || n > size) throw corrupt("metadata " + key + " claims " + n + " elements");
                 if (elementType == TYPE_ARRAY) throw corrupt("metadata " + key + " is an array of arrays");
-                List<Object> list = new ArrayList<>((int) Math.min(n, 1 << 20));
-                for (long i = 0; i < n; i++) list.add(scalar(elementType, key));
-                return new Value(TYPE_ARRAY, elementType, Collections.unmodifiableList(list));
+                int width = width(elementType, key);
+                // Bounded by the bytes left before anything is allocated: a count is only a claim.
+                if (n < 0 || n > (size - position()) / width) {
+                    throw truncatedOrCorrupt("an array " + key + " of " + n + " elements");
+                }
+                if (n > MAX_ARRAY) {
+                    throw corrupt("metadata " + key + " has " + n + " elements; the harness reads arrays of at most "
+                            + MAX_ARRAY + " (a vocabulary has far fewer)");
+                }
+                return new Value(TYPE_ARRAY, elementType, array(elementType, (int) n, key));
             }
             return new Value(type, -1, scalar(type, key));
+        }
+
+        /** The smallest number of bytes an element of {@code type} takes in the file (a string: its length). */
+        private int width(int type, String key) {
+            return switch (type) {
+                case TYPE_UINT8, TYPE_INT8, TYPE_BOOL -> 1;
+                case TYPE_UINT16, TYPE_INT16 -> 2;
+                case TYPE_UINT32, TYPE_INT32, TYPE_FLOAT32 -> 4;
+                case TYPE_UINT64, TYPE_INT64, TYPE_FLOAT64, TYPE_STRING -> 8;
+                default -> throw corrupt("metadata " + key + " has element type " + type);
+            };
+        }
+
+        /**
+         * An array kept in a primitive array of its own width and seen as a list of the boxed values
+         * {@link #scalar} gives: a 10-million-entry vocabulary costs its bytes, not 24 bytes an element.
+         */
+        private List<Object> array(int type, int n, String key) throws IOException {
+            switch (type) {
+                case TYPE_STRING -> {
+                    String[] a = new String[n];
+                    for (int i = 0; i < n; i++) a[i] = string();
+                    return Collections.unmodifiableList(java.util.Arrays.asList((Object[]) a));
+                }
+                case TYPE_FLOAT32 -> {
+                    float[] a = new float[n];
+                    for (int i = 0; i < n; i++) a[i] = need(4).getFloat();
+                    return view(n, i -> (double) a[i]);
+                }
+                case TYPE_FLOAT64 -> {
+                    double[] a = new double[n];
+                    for (int i = 0; i < n; i++) a[i] = need(8).getDouble();
+                    return view(n, i -> a[i]);
+                }
+                case TYPE_BOOL -> {
+                    byte[] a = new byte[n];
+                    for (int i = 0; i < n; i++) a[i] = need(1).get();
+                    return view(n, i -> a[i] != 0);
+                }
+                case TYPE_UINT64, TYPE_INT64 -> {
+                    long[] a = new long[n];
+                    for (int i = 0; i < n; i++) a[i] = need(8).getLong();
+                    return view(n, i -> a[i]);
+                }
+                case TYPE_UINT8, TYPE_INT8 -> {
+                    byte[] a = new byte[n];
+                    for (int i = 0; i < n; i++) a[i] = need(1).get();
+                    return type == TYPE_UINT8 ? view(n, i -> (long) (a[i] & 0xff)) : view(n, i -> (long) a[i]);
+                }
+                case TYPE_UINT16, TYPE_INT16 -> {
+                    short[] a = new short[n];
+                    for (int i = 0; i < n; i++) a[i] = need(2).getShort();
+                    return type == TYPE_UINT16 ? view(n, i -> (long) (a[i] & 0xffff)) : view(n, i -> (long) a[i]);
+                }
+                default -> {
+                    int[] a = new int[n];
+                    for (int i = 0; i < n; i++) a[i] = need(4).getInt();
+                    return type == TYPE_UINT32 ? view(n, i -> a[i] & 0xffffffffL) : view(n, i -> (long) a[i]);
+                }
+            }
+        }
+
+        private static List<Object> view(int n, java.util.function.IntFunction<Object> get) {
+            return new java.util.AbstractList<>() {
+                @Override
+                public Object get(int i) {
+                    java.util.Objects.checkIndex(i, n);
+                    return get.apply(i);
+                }
+
+                @Override
+                public int size() {
+                    return n;
+                }
+            };
         }
 
         private Object scalar(int type, String key) throws IOException {
@@ -251,6 +337,8 @@ record GgufFile(Path path, int version, Map<String, Value> metadata, List<Tensor
         private String string() throws IOException {
             long n = i64();
             if (n < 0 || n > size - position()) throw truncatedOrCorrupt("a string of " + n + " bytes");
+            // A length from the file is never cast to int unchecked (a crafted one would wrap negative).
+            if (n > MAX_STRING) throw corrupt("a string of " + n + " bytes; the harness reads strings of at most " + MAX_STRING);
             byte[] bytes = new byte[(int) n];
             int done = 0;
             while (done < n) {
@@ -264,6 +352,35 @@ record GgufFile(Path path, int version, Map<String, Value> metadata, List<Tensor
             } catch (CharacterCodingException e) {
                 throw corrupt("a string is not UTF-8");
             }
+        }
+
+        /**
+         * The vocabulary arrays llama.cpp indexes by token id: the token list must be strings, and the
+         * scores (F32) and token types (I32), when present, exactly as long. Older llama.cpp read them
+         * without checking their type or length (b4916 read past the end of a short list); this
+         * build checks some of it, but a file is refused here first, in one line, whatever build runs it.
+         */
+        private void checkVocabulary(Map<String, Value> meta) {
+            Value tokens = meta.get("tokenizer.ggml.tokens");
+            if (tokens == null) return;
+            if (tokens.type() != TYPE_ARRAY || tokens.arrayType() != TYPE_STRING) {
+                throw corrupt("tokenizer.ggml.tokens is not an array of strings");
+            }
+            int n = tokens.asList().size();
+            arrayOf(meta, "tokenizer.ggml.scores", TYPE_FLOAT32, "f32", n);
+            arrayOf(meta, "tokenizer.ggml.token_type", TYPE_INT32, "i32", n);
+            Value merges = meta.get("tokenizer.ggml.merges");
+            if (merges != null && (merges.type() != TYPE_ARRAY || merges.arrayType() != TYPE_STRING)) {
+                throw corrupt("tokenizer.ggml.merges is not an array of strings");
+            }
+        }
+
+        private void arrayOf(Map<String, Value> meta, String key, int type, String typeName, int n) {
+            Value v = meta.get(key);
+            if (v == null) return;
+            if (v.type() != TYPE_ARRAY || v.arrayType() != type) throw corrupt(key + " is not an array of " + typeName);
+            int have = v.asList().size();
+            if (have != n) throw corrupt(key + " has " + have + " entries for " + n + " tokens");
         }
 
         private int i32() throws IOException {
