@@ -65,4 +65,19 @@ class LlamaCppProcessTest {
         assertTrue(line.contains("into " + cache.resolve("llamacpp/builds/" + pinned.folderName())), line);
         assertFalse(Files.exists(cache.resolve("llamacpp/builds/" + pinned.folderName())), "nothing was fetched");
     }
+
+    /**
+     * Issue 17, item 7: the runtime closed from another thread while a generation runs (Ctrl-C
+     * during {@code serve}) fails that generation with one line; before, the next step decoded on a
+     * freed context.
+     */
+    @Test
+    void closingDuringAGenerationFailsItInsteadOfCrashing() throws Exception {
+        ChildJvm r = ChildJvm.run(120, List.of("--enable-native-access=ALL-UNNAMED", "-Dharness.shared=" + SharedFiles.root(),
+                ChildJvm.llamaCppCache()), "org.meltharness.runtime.llamacpp.CloseDuringGeneration");
+        assertTrue(r.finished(), r.err());
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertTrue(r.out().contains("generation ended after 10 tokens: HarnessException: the llama.cpp context was closed "
+                + "while a request still used it"), r.out() + r.err());
+    }
 }

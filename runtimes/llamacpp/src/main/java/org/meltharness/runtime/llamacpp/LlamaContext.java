@@ -276,7 +276,6 @@ final class LlamaContext implements AutoCloseable {
         guard.exclusive(() -> {
             if (closed) return;
             closed = true;
-            batch.close();
             try {
                 lib.free.invokeExact(ctx);
             } catch (Throwable t) {
@@ -289,8 +288,10 @@ final class LlamaContext implements AutoCloseable {
      * A {@code llama_batch} in memory of our own: token, position, sequence ids and output flag per
      * row. Rows may belong to several sequences at once (a token shared by several continuations).
      */
-    static final class Batch implements AutoCloseable {
-        private final Arena arena = Arena.ofShared();
+    static final class Batch {
+        // Freed by the garbage collector, not by close(): a worker may still fill the batch of a context
+        // that another thread closed, and should then fail at decode() with one line.
+        private final Arena arena = Arena.ofAuto();
         private final int capacity;
         private final int maxSeqs;
         private final MemorySegment struct;
@@ -362,11 +363,6 @@ final class LlamaContext implements AutoCloseable {
         MemorySegment struct() {
             struct.set(JAVA_INT, 0, size);
             return struct;
-        }
-
-        @Override
-        public void close() {
-            arena.close();
         }
     }
 }
