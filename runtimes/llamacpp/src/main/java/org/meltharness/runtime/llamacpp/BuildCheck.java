@@ -27,8 +27,8 @@ import org.meltharness.HarnessException;
 final class BuildCheck {
     static final List<String> VERSIONS = List.of(LlamaCpp.VERSION, LlamaCpp.VERSION + "-dev");
     static final String GGML_VERSION = "0.25.1";
-    private static final int GUARD = 64;
-    private static final byte GUARD_BYTE = (byte) 0xA5;
+    static final int GUARD = 64;
+    static final byte GUARD_BYTE = (byte) 0xA5;
     private static final int GGML_TYPE_COUNT = 43;
     private static final long QUANT_MAX_BUF_SIZE = 8L << 30;
 
@@ -41,22 +41,9 @@ final class BuildCheck {
 
     static void check(LlamaCpp l) {
         String where = l.folder().dir().toString();
-        String version = l.version == null ? null : LlamaCpp.string(l.version);
-        if (version == null) {
-            throw HarnessException.unsupportedModel("the library in " + where + " has no llama_version(): it is older than "
-                    + "the " + LlamaCpp.NAME + " these bindings are for");
-        }
-        if (!VERSIONS.contains(version)) {
-            throw HarnessException.unsupportedModel("the llama.cpp library in " + where + " is version " + version + ", but "
-                    + "these bindings are for " + LlamaCpp.VERSION + " (its structs differ between releases); build llama.cpp "
-                    + "v" + LlamaCpp.VERSION + " or leave out --llama-cpp for the pinned build");
-        }
+        checkVersion(l.version == null ? null : LlamaCpp.string(l.version), where);
         l.requireAll();
-        String ggml = LlamaCpp.string(l.ggmlVersion);
-        if (!ggml.equals(GGML_VERSION)) {
-            throw HarnessException.unsupportedModel("the ggml library in " + where + " is version " + ggml + ", but "
-                    + LlamaCpp.NAME + " ships ggml " + GGML_VERSION);
-        }
+        checkGgmlVersion(LlamaCpp.string(l.ggmlVersion), where);
         try (Arena arena = Arena.ofConfined()) {
             modelParams(l, arena);
             contextParams(l, arena);
@@ -67,6 +54,26 @@ final class BuildCheck {
             throw e;
         } catch (Throwable t) {
             throw LlamaCpp.rethrow(t);
+        }
+    }
+
+    /** Refuses a library whose {@code llama_version()} is not this release's (null: it has none). */
+    static void checkVersion(String version, String where) {
+        if (version == null) {
+            throw HarnessException.unsupportedModel("the library in " + where + " has no llama_version(): it is older than "
+                    + "the " + LlamaCpp.NAME + " these bindings are for");
+        }
+        if (!VERSIONS.contains(version)) {
+            throw HarnessException.unsupportedModel("the llama.cpp library in " + where + " is version " + version + ", but "
+                    + "these bindings are for " + LlamaCpp.VERSION + " (its structs differ between releases); build llama.cpp "
+                    + "v" + LlamaCpp.VERSION + " or leave out --llama-cpp for the pinned build");
+        }
+    }
+
+    static void checkGgmlVersion(String ggml, String where) {
+        if (!ggml.equals(GGML_VERSION)) {
+            throw HarnessException.unsupportedModel("the ggml library in " + where + " is version " + ggml + ", but "
+                    + LlamaCpp.NAME + " ships ggml " + GGML_VERSION);
         }
     }
 
@@ -168,11 +175,12 @@ final class BuildCheck {
         }
     }
 
-    private static SegmentAllocator guardAllocator(Arena arena) {
+    static SegmentAllocator guardAllocator(Arena arena) {
         return (size, align) -> arena.allocate(size, align).fill(GUARD_BYTE);
     }
 
-    private static void checkGuard(String function, MemorySegment returned, StructLayout layout) {
+    /** Refuses a struct the library wrote beyond, or left partly unwritten (guard bytes inside it). */
+    static void checkGuard(String function, MemorySegment returned, StructLayout layout) {
         long size = layout.byteSize();
         for (long i = size; i < size + GUARD; i++) {
             if (returned.get(JAVA_BYTE, i) != GUARD_BYTE) {
@@ -194,7 +202,7 @@ final class BuildCheck {
         return n;
     }
 
-    private static void expect(StructLayout s, MemorySegment p, String field, long expected) {
+    static void expect(StructLayout s, MemorySegment p, String field, long expected) {
         long off = Layouts.offset(s, field);
         MemoryLayout f = s.select(MemoryLayout.PathElement.groupElement(field));
         long actual = switch ((int) f.byteSize()) {
