@@ -275,6 +275,8 @@ final class LlamaCpp {
                 }
                 l = instance;
             }
+        } else if (source.userDir() != null) {
+            BuildFolder.user(source.userDir(), source.origin()); // a folder without libllama is refused as such
         }
         l.checkSame(source);
         return l;

@@ -109,17 +109,8 @@ final class LlamaModel implements AutoCloseable {
         checkOffload(lib.info(), offload);
         long mark = NativeLog.mark();
         MemorySegment model;
-        StructLayout s = Layouts.MODEL_PARAMS;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment params = arena.allocate(s);
-            MemorySegment defaults = (MemorySegment) lib.modelDefaultParams.invokeExact((SegmentAllocator) arena);
-            params.copyFrom(defaults.asSlice(0, s.byteSize()));
-            params.set(JAVA_BYTE, Layouts.offset(s, "vocab_only"), (byte) (vocabOnly ? 1 : 0));
-            params.set(JAVA_INT, Layouts.offset(s, "n_gpu_layers"), offload.gpuLayers());
-            if (offload.mainGpu() >= 0) {
-                params.set(JAVA_INT, Layouts.offset(s, "split_mode"), Layouts.SPLIT_MODE_NONE);
-                params.set(JAVA_INT, Layouts.offset(s, "main_gpu"), offload.mainGpu());
-            }
+            MemorySegment params = params(lib, arena, vocabOnly, offload);
             model = (MemorySegment) lib.modelLoadFromFile.invokeExact(arena.allocateFrom(file.toString()), params);
         } catch (Throwable t) {
             throw LlamaCpp.rethrow(t);
@@ -133,6 +124,25 @@ final class LlamaModel implements AutoCloseable {
             throw unsupported ? HarnessException.unsupportedModel(msg) : HarnessException.badData(msg);
         }
         return new LlamaModel(lib, model, gguf, vocabOnly, offload);
+    }
+
+    /** The {@code llama_model_params} passed to the library: its defaults, with vocab_only and the offload asked for. */
+    static MemorySegment params(LlamaCpp lib, Arena arena, boolean vocabOnly, Offload offload) {
+        StructLayout s = Layouts.MODEL_PARAMS;
+        MemorySegment params = arena.allocate(s);
+        try {
+            MemorySegment defaults = (MemorySegment) lib.modelDefaultParams.invokeExact((SegmentAllocator) arena);
+            params.copyFrom(defaults.asSlice(0, s.byteSize()));
+        } catch (Throwable t) {
+            throw LlamaCpp.rethrow(t);
+        }
+        params.set(JAVA_BYTE, Layouts.offset(s, "vocab_only"), (byte) (vocabOnly ? 1 : 0));
+        params.set(JAVA_INT, Layouts.offset(s, "n_gpu_layers"), offload.gpuLayers());
+        if (offload.mainGpu() >= 0) {
+            params.set(JAVA_INT, Layouts.offset(s, "split_mode"), Layouts.SPLIT_MODE_NONE);
+            params.set(JAVA_INT, Layouts.offset(s, "main_gpu"), offload.mainGpu());
+        }
+        return params;
     }
 
     /** A GPU asked of a build without one, or a main GPU it does not have, is one line. */
