@@ -135,24 +135,28 @@ public final class LlamaCppBench {
             double[] prefill = new double[reps];
             double[] decode = new double[reps];
             double[] decodeCpu = new double[reps];
+            double[] prefillCpu = new double[reps];
             var mx = java.lang.management.ManagementFactory.getThreadMXBean();
             for (int rep = 0; rep <= reps; rep++) {
                 long[] cpuAt = new long[newTokens];
                 int[] n = {0};
+                long c0 = mx.getCurrentThreadCpuTime();
                 // With one thread llama.cpp computes on the calling thread: its CPU time is the work done.
                 Generation g = rt.generate(new GenerationRequest(prompt, newTokens, 0, 0, false, List.of()),
                         (id, text) -> cpuAt[n[0]++] = mx.getCurrentThreadCpuTime());
                 long[] t = g.tokenNanos();
                 if (rep == 0) continue; // warm-up
                 prefill[rep - 1] = g.promptTokens() / (g.prefillNanos() / 1e9);
+                prefillCpu[rep - 1] = g.promptTokens() / ((cpuAt[0] - c0) / 1e9);
                 decode[rep - 1] = (t.length - 1) / ((t[t.length - 1] - t[0]) / 1e9);
                 decodeCpu[rep - 1] = (n[0] - 1) / ((cpuAt[n[0] - 1] - cpuAt[0]) / 1e9);
             }
             System.out.printf(Locale.ROOT, "%s ours: prompt %d, %d new, threads %s, kv %s: prefill %.1f tok/s, decode %.1f "
-                            + "tok/s, per CPU-second of the calling thread %.1f tok/s (medians of %d; decode runs %s); peak "
-                            + "RSS %d MiB%n", gguf.getFileName(), promptTokens, newTokens, rt.info().details().get("threads"),
-                    rt.info().details().get("kvType"), median(prefill), median(decode), median(decodeCpu), reps,
-                    Arrays.toString(round(decode)), Memory.peakResidentBytes() >> 20);
+                            + "tok/s; per CPU-second of the calling thread: prefill (to first token) %.1f, decode %.1f tok/s "
+                            + "(medians of %d; decode runs %s); peak RSS %d MiB%n", gguf.getFileName(), promptTokens, newTokens,
+                    rt.info().details().get("threads"), rt.info().details().get("kvType"), median(prefill), median(decode),
+                    median(prefillCpu), median(decodeCpu), reps, Arrays.toString(round(decode)),
+                    Memory.peakResidentBytes() >> 20);
         }
     }
 
