@@ -22,7 +22,6 @@ import org.meltharness.runtime.LoglikelihoodRequest;
 import org.meltharness.runtime.LoglikelihoodResult;
 import org.meltharness.runtime.ModelSource;
 import org.meltharness.runtime.RuntimeConfig;
-import org.meltharness.runtime.TokenListener;
 import org.meltharness.task.DocRequests;
 import org.meltharness.task.TaskCatalog;
 import org.meltharness.tokenize.TokenizedPair;
