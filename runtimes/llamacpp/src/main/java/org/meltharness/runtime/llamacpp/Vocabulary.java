@@ -59,8 +59,8 @@ record Vocabulary(String model, String pre, List<String> tokens, float[] scores,
             + " a'lL";
 
     /**
-     * Pre-tokenisers by probe hash, from convert_hf_to_gguf.py, restricted to the names llama.cpp
-     * b4916 knows.
+     * Pre-tokenisers by probe hash, from convert_hf_to_gguf.py: the names llama.cpp b4916 knew, all
+     * of which v0.5.0 still knows (it knows more, which this list does not add yet).
      */
     static final Map<String, String> PRE_TOKENIZERS = Map.ofEntries(
             Map.entry("0ef9807a4087ebef797fc749390439009c3b9eda9ad1a097abbe738f486c01e5", "llama-bpe"),

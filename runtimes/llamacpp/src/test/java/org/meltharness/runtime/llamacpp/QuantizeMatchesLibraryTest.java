@@ -17,8 +17,9 @@ import org.meltharness.SharedFiles;
  * {@code harness quantize} writes the tensors llama.cpp 0.5.0's own {@code llama_model_quantize}
  * writes (the library exports it now): the same type for every tensor, byte for byte, for the
  * plain, K-quant and pure schemes on stories260K (whose rows of 64 and 192 also exercise the
- * fallbacks: Q2_K and Q3_K fall back to Q4_0 in this release, to IQ4_NL in b4916). The harness keeps its own path for what it adds: the recipe and fallbacks in
- * {@code melt.quantize.*}, and one-line refusals.
+ * fallbacks: Q2_K and Q3_K fall back to Q4_0 in this release, to IQ4_NL in b4916). The harness
+ * keeps its own path for what it adds: the recipe and fallbacks in {@code melt.quantize.*}, and
+ * one-line refusals.
  */
 class QuantizeMatchesLibraryTest {
     @TempDir
