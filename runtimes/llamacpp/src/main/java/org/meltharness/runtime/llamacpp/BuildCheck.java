@@ -28,7 +28,13 @@ final class BuildCheck {
     static final List<String> VERSIONS = List.of(LlamaCpp.VERSION, LlamaCpp.VERSION + "-dev");
     static final String GGML_VERSION = "0.25.1";
     static final int GUARD = 64;
-    static final byte GUARD_BYTE = (byte) 0xA5;
+    /**
+     * Each struct is fetched twice, into memory filled with each of these: a byte the callee did not
+     * write still holds the fill both times, while a written one (a pointer, say) can equal one fill
+     * by chance but not, in practice, both.
+     */
+    static final byte FILL_A = (byte) 0xA5;
+    static final byte FILL_B = (byte) 0x5A;
     private static final int GGML_TYPE_COUNT = 43;
     private static final long QUANT_MAX_BUF_SIZE = 8L << 30;
 
@@ -79,8 +85,9 @@ final class BuildCheck {
 
     private static void modelParams(LlamaCpp l, Arena arena) throws Throwable {
         StructLayout s = Layouts.MODEL_PARAMS;
-        MemorySegment p = (MemorySegment) l.modelDefaultParams.invokeExact(guardAllocator(arena));
-        checkGuard("llama_model_default_params", p, s);
+        MemorySegment p = (MemorySegment) l.modelDefaultParams.invokeExact(guardAllocator(arena, FILL_A));
+        MemorySegment q = (MemorySegment) l.modelDefaultParams.invokeExact(guardAllocator(arena, FILL_B));
+        checkGuard("llama_model_default_params", p, q, s);
         for (String ptr : List.of("devices", "tensor_buft_overrides", "tensor_split", "progress_callback",
                 "progress_callback_user_data", "kv_overrides")) {
             expect(s, p, ptr, 0L);
@@ -100,8 +107,9 @@ final class BuildCheck {
 
     private static void contextParams(LlamaCpp l, Arena arena) throws Throwable {
         StructLayout s = Layouts.CONTEXT_PARAMS;
-        MemorySegment p = (MemorySegment) l.contextDefaultParams.invokeExact(guardAllocator(arena));
-        checkGuard("llama_context_default_params", p, s);
+        MemorySegment p = (MemorySegment) l.contextDefaultParams.invokeExact(guardAllocator(arena, FILL_A));
+        MemorySegment q = (MemorySegment) l.contextDefaultParams.invokeExact(guardAllocator(arena, FILL_B));
+        checkGuard("llama_context_default_params", p, q, s);
         expect(s, p, "n_ctx", 512);
         expect(s, p, "n_batch", 2048);
         expect(s, p, "n_ubatch", 512);
@@ -138,8 +146,9 @@ final class BuildCheck {
 
     private static void quantizeParams(LlamaCpp l, Arena arena) throws Throwable {
         StructLayout s = Layouts.QUANTIZE_PARAMS;
-        MemorySegment p = (MemorySegment) l.quantizeDefaultParams.invokeExact(guardAllocator(arena));
-        checkGuard("llama_model_quantize_default_params", p, s);
+        MemorySegment p = (MemorySegment) l.quantizeDefaultParams.invokeExact(guardAllocator(arena, FILL_A));
+        MemorySegment q = (MemorySegment) l.quantizeDefaultParams.invokeExact(guardAllocator(arena, FILL_B));
+        checkGuard("llama_model_quantize_default_params", p, q, s);
         expect(s, p, "nthread", 0);
         expect(s, p, "ftype", 7); // LLAMA_FTYPE_MOSTLY_Q8_0
         expect(s, p, "output_tensor_type", GGML_TYPE_COUNT);
@@ -153,8 +162,13 @@ final class BuildCheck {
 
     private static void batch(LlamaCpp l, Arena arena) throws Throwable {
         StructLayout s = Layouts.BATCH;
-        MemorySegment b = (MemorySegment) l.batchInit.invokeExact(guardAllocator(arena), 4, 0, 2);
-        checkGuard("llama_batch_init", b, s);
+        MemorySegment b = (MemorySegment) l.batchInit.invokeExact(guardAllocator(arena, FILL_A), 4, 0, 2);
+        MemorySegment b2 = (MemorySegment) l.batchInit.invokeExact(guardAllocator(arena, FILL_B), 4, 0, 2);
+        try {
+            checkGuard("llama_batch_init", b, b2, s);
+        } finally {
+            l.batchFree.invokeExact(b2.reinterpret(s.byteSize()));
+        }
         expect(s, b, "n_tokens", 0);
         expect(s, b, "embd", 0L);
         for (String ptr : List.of("token", "pos", "n_seq_id", "seq_id", "logits")) {
@@ -175,21 +189,24 @@ final class BuildCheck {
         }
     }
 
-    static SegmentAllocator guardAllocator(Arena arena) {
-        return (size, align) -> arena.allocate(size, align).fill(GUARD_BYTE);
+    static SegmentAllocator guardAllocator(Arena arena, byte fill) {
+        return (size, align) -> arena.allocate(size, align).fill(fill);
     }
 
-    /** Refuses a struct the library wrote beyond, or left partly unwritten (guard bytes inside it). */
-    static void checkGuard(String function, MemorySegment returned, StructLayout layout) {
+    /**
+     * Refuses a struct the library wrote beyond (into the guard area after it), or left partly
+     * unwritten (more bytes than its padding still holding the fill in both calls): a struct of
+     * another size. {@code a} was filled with {@link #FILL_A}, {@code b} with {@link #FILL_B}.
+     */
+    static void checkGuard(String function, MemorySegment a, MemorySegment b, StructLayout layout) {
         long size = layout.byteSize();
         for (long i = size; i < size + GUARD; i++) {
-            if (returned.get(JAVA_BYTE, i) != GUARD_BYTE) {
+            if (a.get(JAVA_BYTE, i) != FILL_A || b.get(JAVA_BYTE, i) != FILL_B) {
                 mismatch(function + " wrote beyond the " + size + " bytes of " + layout.name().orElse("its struct"));
             }
         }
-        // Every field byte must have been written: a struct shorter than ours would leave guard bytes.
         long untouched = 0;
-        for (long i = 0; i < size; i++) if (returned.get(JAVA_BYTE, i) == GUARD_BYTE) untouched++;
+        for (long i = 0; i < size; i++) if (a.get(JAVA_BYTE, i) == FILL_A && b.get(JAVA_BYTE, i) == FILL_B) untouched++;
         if (untouched > paddingBytes(layout)) {
             mismatch(function + " left " + untouched + " of the " + size + " bytes of "
                     + layout.name().orElse("its struct") + " unwritten");

@@ -48,24 +48,34 @@ class BuildCheckTest {
         assertEquals(56, Layouts.BATCH.byteSize());
     }
 
+    /** A struct as a library would return it: {@code written} bytes set (to 0), the rest still the fill. */
+    private static MemorySegment returned(Arena arena, StructLayout s, byte fill, long written) {
+        MemorySegment m = (MemorySegment) BuildCheck.guardAllocator(arena, fill).allocate(s.byteSize() + BuildCheck.GUARD);
+        m.asSlice(0, written).fill((byte) 0);
+        return m;
+    }
+
     @Test
     void aStructOfAnotherSizeIsRefused() {
         StructLayout s = Layouts.MODEL_PARAMS;
+        long n = s.byteSize();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment exact = (MemorySegment) BuildCheck.guardAllocator(arena).allocate(s.byteSize() + BuildCheck.GUARD);
-            exact.asSlice(0, s.byteSize()).fill((byte) 0);
-            assertDoesNotThrow(() -> BuildCheck.checkGuard("llama_model_default_params", exact, s));
+            assertDoesNotThrow(() -> BuildCheck.checkGuard("llama_model_default_params",
+                    returned(arena, s, BuildCheck.FILL_A, n), returned(arena, s, BuildCheck.FILL_B, n), s));
             // A library whose struct is 8 bytes longer writes into the guard area.
-            MemorySegment longer = (MemorySegment) BuildCheck.guardAllocator(arena).allocate(s.byteSize() + BuildCheck.GUARD);
-            longer.asSlice(0, s.byteSize() + 8).fill((byte) 0);
             assertEquals("the llama.cpp library does not match the llama.cpp 0.5.0 bindings: llama_model_default_params wrote "
                     + "beyond the 80 bytes of llama_model_params; refusing to call it",
-                    refused(() -> BuildCheck.checkGuard("llama_model_default_params", longer, s)));
+                    refused(() -> BuildCheck.checkGuard("llama_model_default_params", returned(arena, s,
+                            BuildCheck.FILL_A, n + 8), returned(arena, s, BuildCheck.FILL_B, n + 8), s)));
             // One 8 bytes shorter leaves the end of ours unwritten.
-            MemorySegment shorter = (MemorySegment) BuildCheck.guardAllocator(arena).allocate(s.byteSize() + BuildCheck.GUARD);
-            shorter.asSlice(0, s.byteSize() - 8).fill((byte) 0);
-            assertTrue(refused(() -> BuildCheck.checkGuard("llama_model_default_params", shorter, s))
+            assertTrue(refused(() -> BuildCheck.checkGuard("llama_model_default_params", returned(arena, s,
+                    BuildCheck.FILL_A, n - 8), returned(arena, s, BuildCheck.FILL_B, n - 8), s))
                     .contains("left 8 of the 80 bytes of llama_model_params unwritten"));
+            // A written byte that happens to equal one fill (a pointer's) is not taken for an unwritten one.
+            MemorySegment a = returned(arena, s, BuildCheck.FILL_A, n);
+            a.set(JAVA_BYTE, 3, BuildCheck.FILL_A);
+            assertDoesNotThrow(() -> BuildCheck.checkGuard("llama_model_default_params", a,
+                    returned(arena, s, BuildCheck.FILL_B, n), s));
         }
     }
 
