@@ -56,4 +56,25 @@ public final class ModelOptions {
     void kvType(String type) {
         runtimeOptions.put("kv_type", type);
     }
+
+    /** Shorthand for {@code --runtime-option llama_cpp=DIR}: a user's own llama.cpp build for the llamacpp runtime. */
+    @Option(names = "--llama-cpp", paramLabel = "DIR",
+            description = "llamacpp: the folder of your own llama.cpp v0.5.0 build (libllama and its ggml libraries, e.g. a "
+                    + "CUDA build's build/bin); also HARNESS_LLAMA_CPP. Default: the pinned prebuilt build.")
+    void llamaCpp(String dir) {
+        runtimeOptions.put("llama_cpp", dir);
+    }
+
+    /** Shorthand for {@code --runtime-option gpu_layers=N}. */
+    @Option(names = "--gpu-layers", paramLabel = "N",
+            description = "Layers to offload to the GPU where the runtime has one (llamacpp with a GPU build; -1 all).")
+    void gpuLayers(String n) {
+        runtimeOptions.put("gpu_layers", n);
+    }
+
+    /** Shorthand for {@code --runtime-option main_gpu=N}. */
+    @Option(names = "--main-gpu", paramLabel = "N", description = "The GPU that holds the whole model (llamacpp).")
+    void mainGpu(String n) {
+        runtimeOptions.put("main_gpu", n);
+    }
 }

@@ -9,8 +9,20 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs a main class in a fresh JVM on this test's class path, for what one JVM cannot show twice. */
 record ChildJvm(int exitCode, String out, String err, boolean finished) {
+    /** The JVM flag that points a child at the tests' shared copy of the pinned llama.cpp. */
+    static String llamaCppCache() {
+        String key = org.meltharness.runtime.llamacpp.build.LibrarySource.CACHE_PROPERTY;
+        return "-D" + key + "=" + System.getProperty(key, "");
+    }
+
     static ChildJvm run(long timeoutSeconds, List<String> jvmArgs, String mainClass, String... args)
             throws IOException, InterruptedException {
+        return run(timeoutSeconds, java.util.Map.of(), jvmArgs, mainClass, args);
+    }
+
+    /** As {@link #run(long, List, String, String...)}, with {@code env} added to the child's environment. */
+    static ChildJvm run(long timeoutSeconds, java.util.Map<String, String> env, List<String> jvmArgs, String mainClass,
+            String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
@@ -18,7 +30,9 @@ record ChildJvm(int exitCode, String out, String err, boolean finished) {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass);
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         p.getOutputStream().close();
         var out = p.getInputStream();
         var err = p.getErrorStream();

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meltharness.SharedFiles;
 
-/** What is not a model llama.cpp b4916 can run is refused with one line and the right exit code, leaving no run. */
+/** What is not a model llama.cpp 0.5.0 can run is refused with one line and the right exit code, leaving no run. */
 class LlamaCppBadInputTest {
     @TempDir
     Path dir;
@@ -61,16 +61,17 @@ class LlamaCppBadInputTest {
     @Test
     void tensorTypesThisBuildCannotRun() throws Exception {
         Path removed = GgufBytes.tensorType(f32(), dir.resolve("removed.gguf"), "blk.0.attn_q.weight", 4);
-        assertRefused(eval(removed), 4, "tensor blk.0.attn_q.weight has ggml type 4, which llama.cpp b4916 does not know");
+        assertRefused(eval(removed), 4, "tensor blk.0.attn_q.weight has ggml type 4, which llama.cpp 0.5.0 does not know");
         Path integer = GgufBytes.tensorType(f32(), dir.resolve("i32.gguf"), "blk.0.attn_q.weight", 26);
-        assertRefused(eval(integer), 4, "tensor blk.0.attn_q.weight is stored as i32, which llama.cpp b4916 cannot compute");
+        assertRefused(eval(integer), 4, "tensor blk.0.attn_q.weight is stored as i32, which llama.cpp 0.5.0 cannot compute");
         Path vector = GgufBytes.tensorType(f32(), dir.resolve("norm.gguf"), "blk.0.attn_norm.weight", 26);
         assertRefused(eval(vector), 4, "needs vectors in f32");
     }
 
     @Test
     void aQuantisedKvCacheOnHeadsOfEightIsRefusedNotAborted() throws Exception {
-        // stories260K's heads are 8 wide; llama.cpp b4916 would abort the JVM on a Q8_0 cache of them.
+        // stories260K's heads are 8 wide; llama.cpp asserts whole blocks per head and would abort
+        // the JVM on a Q8_0 cache of them.
         assertRefused(eval(f32(), "--kv-type", "q8_0"), 4,
                 "kv_type=q8_0 needs a head size that is a multiple of 32; stories260K-f32.gguf has heads of 8");
     }

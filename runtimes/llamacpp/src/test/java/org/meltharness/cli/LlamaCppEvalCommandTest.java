@@ -60,16 +60,28 @@ class LlamaCppEvalCommandTest {
         JsonNode d = info.path("details");
         assertEquals(47, d.path("tensorTypes").path("f32").asInt(), d.toString());
         assertEquals("f32", d.path("kvType").asText());
-        // b4916's flash attention has no F32 key path: it asserts "fattn: unsupported K-type" and
-        // aborts the JVM, so an F32 (or F16) cache never turns it on.
+        // Flash attention is on only for a quantised cache, which needs it (it changes the numbers).
         assertFalse(d.path("flashAttention").asBoolean(true), d.toString());
         // 5 layers, 4 KV heads of 8, keys and values in f32, at the 512-token window.
         assertEquals(org.meltharness.runtime.ModelInfo.kvCacheBytes(5, 512, 4, 8, 4),
                 d.path("kvCacheBytesAtWindow").asLong(), d.toString());
         assertEquals("01b9b9bfd5df4938dfb4a729ee6309a838d8e4bc3bafc91f4d656331393411b3", d.path("fileSha256").asText());
-        // The x86-64 build in de.kherud 4.2.0 is compiled for AVX2 (other platforms report their own features).
+        // The pinned build: llama.cpp 0.5.0, the CPU variant ggml chose for this CPU, the CPU as the only device.
+        JsonNode build = d.path("build");
+        assertTrue(build.path("version").asText().startsWith("0.5.0"), build.toString());
+        assertEquals("0ad4a86", build.path("commit").asText(), build.toString());
+        assertTrue(build.path("origin").asText().contains("@node-llama-cpp/"), build.toString());
         boolean x86 = System.getProperty("os.arch").matches("amd64|x86_64");
-        assertTrue(x86 ? d.path("systemInfo").asText().contains("AVX2 = 1") : !d.path("systemInfo").asText().isBlank(), d.toString());
+        String variant = build.path("cpuVariant").asText();
+        assertEquals(List.of("cpu-" + variant), JSON.convertValue(build.path("backends"), List.class), build.toString());
+        var pinned = org.meltharness.runtime.llamacpp.build.PinnedBuild.forPlatform(
+                org.meltharness.runtime.llamacpp.build.Platform.current()).orElseThrow();
+        assertTrue(pinned.files().containsKey("libggml-cpu-" + variant + ".so"), variant);
+        // Every x86-64 machine of this project has AVX2, so ggml picks a variant that uses it.
+        assertTrue(!x86 || d.path("systemInfo").asText().contains("AVX2 = 1"), d.toString());
+        assertEquals("cpu", build.path("devices").get(0).path("type").asText(), build.toString());
+        assertEquals(0, d.path("gpuLayers").asInt(-1), d.toString());
+        assertEquals(1, d.path("devicesUsed").size(), d.toString());
         assertTrue(info.path("tokenizer").asText().contains("llama_tokenize"), info.toString());
         JsonNode sample = JSON.readTree(Files.readAllLines(run.resolve("samples-arc_easy.jsonl")).getFirst());
         assertEquals(4, sample.path("choices").size());

@@ -24,7 +24,7 @@ import org.meltharness.tokenize.TokenizedPair;
  *
  * <p>Between rounds, and between calls, sequence 0 keeps the longest prefix that the last request
  * of a round shares with the next one (a few-shot preamble, a long shared context); the next
- * round's requests join it with {@code llama_kv_self_seq_cp} instead of decoding it again. A
+ * round's requests join it with {@code llama_memory_seq_cp} instead of decoding it again. A
  * request never takes from it the rows it needs logits for.
  */
 final class BatchScorer {
@@ -49,10 +49,9 @@ final class BatchScorer {
     BatchScorer(LlamaContext ctx, int window) {
         this.ctx = ctx;
         this.window = window;
-        this.cells = ctx.settings().cells();
+        this.cells = ctx.cells();
         this.maxSequences = ctx.settings().seqs() - 1;
-        // After a defragmentation, b4916 reserves a worst-case graph of min(n_ctx, n_ubatch) tokens at the
-        // cache head (= cells in use) and aborts if that runs past the cache: keep room for one ubatch.
+        // The resident prefix leaves room for a round's ubatch beside it.
         this.maxResident = Math.max(0, cells - Math.min(cells, Math.min(ctx.settings().ubatch(), ctx.settings().batch())));
         if (maxSequences < 1) throw new IllegalArgumentException("the scorer needs a context of at least 2 sequences");
         int vocab = ctx.vocabularySize();
@@ -140,7 +139,6 @@ final class BatchScorer {
         else ctx.removeSequence(RESIDENT, keep, -1);
         ctx.keepOnly(RESIDENT);
         resident = Arrays.copyOf(last.input, keep);
-        if (keep > 0) ctx.defragment();
         long overhead = setup + System.nanoTime() - t1;
         for (int k = 0; k < round.size; k++) round.requests[k].totalNanos += overhead / round.size;
     }
@@ -154,7 +152,6 @@ final class BatchScorer {
         }
         ctx.removeSequence(RESIDENT, keep, -1);
         resident = Arrays.copyOf(resident, keep);
-        ctx.defragment();
     }
 
     static int commonPrefix(int[] a, int[] b) {
@@ -211,7 +208,10 @@ final class BatchScorer {
             int fromResident = Math.min(commonPrefix(resident, r.input), r.firstScored);
             int shared = fromResident;
             Request prev = size == 0 ? null : requests[size - 1];
-            if (prev != null) {
+            // A row shared by two sequences couples them, and llama.cpp refuses a batch whose coupled
+            // sequences hold different positions in the cache: share only with a request that took
+            // as much from the resident prefix.
+            if (prev != null && prev.fromResident == fromResident) {
                 int lcp = commonPrefix(prev.input, r.input);
                 while (shared < lcp && prev.path[shared] >= 0) shared++;
             }

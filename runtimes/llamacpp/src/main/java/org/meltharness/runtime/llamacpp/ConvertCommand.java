@@ -42,9 +42,8 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed of --weights random.")
     long seed;
 
-    @Option(names = "--cache-dir", paramLabel = "DIR",
-            description = "Where random weights are generated (default: ~/.cache/melt-harness).")
-    Path cacheDir;
+    @Mixin
+    LibraryOptions library;
 
     @Mixin
     CommonOptions common;
@@ -61,11 +60,11 @@ final class ConvertCommand implements Callable<Integer> {
         if (!Files.isDirectory(model)) throw HarnessException.badData("model folder " + model + " does not exist");
         Path source = switch (weights) {
             case "stored" -> model;
-            case "random" -> RandomWeights.materialize(model, seed, CacheDirs.of(cacheDir));
+            case "random" -> RandomWeights.materialize(model, seed, library.cacheDir());
             default -> throw HarnessException.usage("--weights is stored or random, not " + weights);
         };
         long t0 = System.nanoTime();
-        HfConverter.Result r = HfConverter.convert(source, out, type);
+        HfConverter.Result r = HfConverter.convert(library.library(), source, out, type);
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "wrote %s: %s, %d tensors, %.1f MB of %s weights, vocabulary %s (%d tokens), %.1fs%n", out,
                 r.architecture(), r.tensors(), r.bytes() / 1e6, type.label(), r.vocabulary().model()

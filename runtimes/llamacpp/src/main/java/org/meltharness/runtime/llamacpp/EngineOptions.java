@@ -4,20 +4,24 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.meltharness.HarnessException;
+import org.meltharness.runtime.llamacpp.build.LibrarySource;
 
 /**
  * The llama.cpp runtime's settings, from {@code --threads} and {@code --runtime-option key=value}:
  * {@code kv_type} (f32, the default for scoring exactness; f16 or q8_0 as on devices), {@code ctx}
  * (KV cache cells for scoring; grown up to the model's window when a request needs more),
- * {@code batch} and {@code ubatch} (tokens per {@code llama_decode} and per compute step) and
- * {@code seqs} (sequences side by side in the cache). {@code threads} 0 means: one per core, but one
+ * {@code batch} and {@code ubatch} (tokens per {@code llama_decode} and per compute step),
+ * {@code seqs} (sequences side by side in the cache), {@code gpu_layers} and {@code main_gpu} (GPU
+ * offload of a build that has a GPU backend; {@code --gpu-layers}, {@code --main-gpu}) and
+ * {@code llama_cpp} (the folder of a user's own build, {@code --llama-cpp}; read by {@link LibrarySource}). {@code threads} 0 means: one per core, but one
  * alone for models under {@value #SMALL_MODEL} parameters, whose operations are too small to share
  * (with OpenMP barriers after every operation, a second thread costs more than it brings, and on a
  * busy machine much more).
  */
-record EngineOptions(GgmlType kvType, int cells, int batch, int ubatch, int seqs, int threads) {
+record EngineOptions(GgmlType kvType, int cells, int batch, int ubatch, int seqs, int threads, LlamaModel.Offload offload) {
     static final long SMALL_MODEL = 10_000_000L;
-    static final List<String> KEYS = List.of("kv_type", "ctx", "batch", "ubatch", "seqs");
+    static final List<String> KEYS = List.of("kv_type", "ctx", "batch", "ubatch", "seqs", "gpu_layers", "main_gpu",
+            LibrarySource.OPTION);
 
     static EngineOptions parse(Map<String, String> options, int threads) {
         for (String key : options.keySet()) {
@@ -41,8 +45,23 @@ record EngineOptions(GgmlType kvType, int cells, int batch, int ubatch, int seqs
         int batch = positive(options, "batch", 128);
         int seqs = positive(options, "seqs", 64);
         if (seqs < 2) throw HarnessException.usage("--runtime-option seqs must be at least 2 (one holds the shared prefix)");
+        int gpuLayers = integer(options, "gpu_layers", 0, -1);
+        int mainGpu = integer(options, "main_gpu", -1, 0);
         return new EngineOptions(kvType, positive(options, "ctx", 2048), batch, positive(options, "ubatch", batch),
-                seqs, Math.max(0, threads));
+                seqs, Math.max(0, threads), new LlamaModel.Offload(gpuLayers, mainGpu));
+    }
+
+    /** An integer option of at least {@code min} ({@code gpu_layers}: -1 means all layers). */
+    private static int integer(Map<String, String> options, String key, int fallback, int min) {
+        String v = options.get(key);
+        if (v == null) return fallback;
+        try {
+            int n = Integer.parseInt(v.strip());
+            if (n < min) throw new NumberFormatException();
+            return n;
+        } catch (NumberFormatException e) {
+            throw HarnessException.usage("--runtime-option " + key + " must be an integer of at least " + min + ", not " + v);
+        }
     }
 
     /** The threads to run with for a model of {@code parameters}. */

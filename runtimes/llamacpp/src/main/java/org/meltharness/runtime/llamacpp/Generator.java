@@ -9,6 +9,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import org.meltharness.HarnessException;
 import org.meltharness.runtime.DecodeLoop;
 import org.meltharness.runtime.Generation;
 import org.meltharness.runtime.GenerationRequest;
@@ -36,9 +37,9 @@ final class Generator {
         this.window = window;
     }
 
-    /** Cells a context needs for {@code request}: the kept prompt and the tokens to generate. */
+    /** Cells a context needs for {@code request}: the kept prompt and the tokens to generate, at most the window. */
     int cellsNeeded(GenerationRequest request) {
-        return Math.min(window, prompt(request).length + request.maxTokens());
+        return (int) Math.min(window, (long) prompt(request).length + request.maxTokens());
     }
 
     Generation generate(LlamaContext ctx, GenerationRequest request, TokenListener listener) {
@@ -50,8 +51,9 @@ final class Generator {
         MemorySegment sampler = sampler(lib, request);
         int vocab = ctx.vocabularySize();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment candidates = arena.allocate(LlamaCpp.TOKEN_DATA, vocab);
-            MemorySegment array = arena.allocate(LlamaCpp.TOKEN_DATA_ARRAY);
+            MemorySegment logits = arena.allocate(JAVA_FLOAT, vocab);
+            MemorySegment candidates = arena.allocate(Layouts.TOKEN_DATA, vocab);
+            MemorySegment array = arena.allocate(Layouts.TOKEN_DATA_ARRAY);
             for (int start = 0; start < prompt.length; start += batch.capacity()) {
                 batch.clear();
                 int end = Math.min(prompt.length, start + batch.capacity());
@@ -64,7 +66,8 @@ final class Generator {
                 @Override
                 public int draw() {
                     try {
-                        return Generator.draw(lib, ctx, sampler, candidates, array, vocab);
+                        ctx.lastLogits(logits);
+                        return Generator.draw(lib, logits, sampler, candidates, array, vocab);
                     } catch (Throwable t) {
                         throw LlamaCpp.rethrow(t);
                     }
@@ -91,9 +94,8 @@ final class Generator {
     }
 
     /** {@code llama_sampler_sample(sampler, ctx, -1)} with the candidates in {@code candidates}. */
-    private static int draw(LlamaCpp lib, LlamaContext ctx, MemorySegment sampler, MemorySegment candidates,
+    private static int draw(LlamaCpp lib, MemorySegment logits, MemorySegment sampler, MemorySegment candidates,
             MemorySegment array, int vocab) throws Throwable {
-        MemorySegment logits = ctx.lastLogits();
         for (int i = 0; i < vocab; i++) {
             long at = i * 12L;
             candidates.set(JAVA_INT, at, i);
@@ -115,19 +117,41 @@ final class Generator {
         return token;
     }
 
-    /** The prompt's tokens as lm-evaluation-harness's {@code generate_until} keeps them. */
+    /**
+     * The prompt's tokens as they are run. lm-evaluation-harness's {@code generate_until} keeps the
+     * last {@code window - max_tokens} tokens, and so does this, as long as that leaves the prompt at
+     * least half the window: lm-eval's tasks ask for a few hundred tokens of a window of thousands.
+     * A larger {@code max_tokens} (a server client asking for "as much as fits") would cut the prompt
+     * to a few tokens, or its last one, and answer something unrelated without a word; there the
+     * prompt is kept whole, as llama.cpp's own server keeps it, and generation stops when the window
+     * is full (finish reason {@code CONTEXT_FULL}). A prompt that fills the window by itself is then
+     * refused in one line.
+     */
     private int[] prompt(GenerationRequest request) {
         int bos = tokenizer.prefixTokenId();
         int[] prompt = request.prompt().isEmpty() ? new int[] {bos} : tokenizer.encode(request.prompt());
         if (prompt.length == 0) prompt = new int[] {bos};
-        int keep = Math.max(1, window - request.maxTokens());
-        if (prompt.length > keep) prompt = Arrays.copyOfRange(prompt, prompt.length - keep, prompt.length);
+        return keep(prompt, request.maxTokens(), window);
+    }
+
+    /** {@link #prompt}'s rule on token ids. */
+    static int[] keep(int[] prompt, int maxTokens, int window) {
+        if ((long) prompt.length + maxTokens <= window) return prompt;
+        if (maxTokens <= window / 2) {
+            int keep = window - maxTokens;
+            return prompt.length > keep ? Arrays.copyOfRange(prompt, prompt.length - keep, prompt.length) : prompt;
+        }
+        if (prompt.length >= window) {
+            throw HarnessException.usage("a prompt of " + prompt.length + " tokens leaves no room to generate in the model's "
+                    + "window of " + window + " tokens (max_tokens " + maxTokens + " is more than half the window, so the "
+                    + "prompt is not cut to make room); shorten the prompt or ask for at most " + window / 2 + " tokens");
+        }
         return prompt;
     }
 
     private static MemorySegment sampler(LlamaCpp lib, GenerationRequest request) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment params = arena.allocate(LlamaCpp.SAMPLER_CHAIN_PARAMS);
+            MemorySegment params = arena.allocate(Layouts.SAMPLER_CHAIN_PARAMS);
             params.set(JAVA_BOOLEAN, 0, true);
             MemorySegment chain = (MemorySegment) lib.samplerChainInit.invokeExact(params);
             if (request.temperature() == 0) {

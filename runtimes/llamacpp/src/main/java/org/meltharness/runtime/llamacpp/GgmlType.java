@@ -3,7 +3,7 @@ package org.meltharness.runtime.llamacpp;
 import java.util.Locale;
 
 /**
- * The tensor types of ggml in llama.cpp build b4916 ({@code enum ggml_type}): id, block size in
+ * The tensor types of ggml 0.25.1 in llama.cpp v0.5.0 ({@code enum ggml_type}): id, block size in
  * elements and bytes per block. Ids 4, 5, 31-33 and 36-38 belong to removed types and are not
  * listed; a file using them cannot be loaded by this build. The values are checked against the
  * library at start-up ({@code ggml_blck_size}, {@code ggml_type_size}, {@code ggml_type_name}).
@@ -39,7 +39,11 @@ enum GgmlType {
     IQ1_M(29, 256, 56, "iq1_m"),
     BF16(30, 1, 2, "bf16"),
     TQ1_0(34, 256, 54, "tq1_0"),
-    TQ2_0(35, 256, 66, "tq2_0");
+    TQ2_0(35, 256, 66, "tq2_0"),
+    MXFP4(39, 32, 17, "mxfp4"),
+    NVFP4(40, 64, 36, "nvfp4"),
+    Q1_0(41, 128, 18, "q1_0"),
+    Q2_0(42, 64, 18, "q2_0");
 
     final int id;
     final int blockSize;

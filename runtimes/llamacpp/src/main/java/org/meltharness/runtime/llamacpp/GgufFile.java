@@ -1,16 +1,10 @@
 package org.meltharness.runtime.llamacpp;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +35,11 @@ record GgufFile(Path path, int version, Map<String, Value> metadata, List<Tensor
     static final int TYPE_INT64 = 11;
     static final int TYPE_FLOAT64 = 12;
 
-    private static final int MAGIC = 0x46554747; // "GGUF" little-endian
+    static final int MAGIC = 0x46554747; // "GGUF" little-endian
+    /** Elements of one metadata array: vocabularies and merge lists stay well under a million. */
+    static final int MAX_ARRAY = 1 << 24;
+    /** Bytes of one metadata string: a whole tokenizer.json fits (some files carry one). */
+    static final int MAX_STRING = 64 << 20;
 
     /**
      * A metadata value: a scalar (Long, Double, Boolean, String) or, for arrays, a {@code List} of
@@ -79,7 +77,7 @@ record GgufFile(Path path, int version, Map<String, Value> metadata, List<Tensor
     static GgufFile read(Path file) {
         if (!Files.isRegularFile(file)) throw HarnessException.badData("no GGUF file at " + file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return new Reader(file, ch).read();
+            return new GgufReader(file, ch).read();
         } catch (IOException e) {
             throw HarnessException.badData("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -130,178 +128,5 @@ record GgufFile(Path path, int version, Map<String, Value> metadata, List<Tensor
         Map<GgmlType, Long> byType = new LinkedHashMap<>();
         for (Tensor t : tensors) if (t.shape().length >= 2) byType.merge(t.type(), t.elements(), Long::sum);
         return byType.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(GgmlType.F32);
-    }
-
-    /** Reads a little-endian stream with every length checked against the bytes left in the file. */
-    private static final class Reader {
-        private final Path file;
-        private final FileChannel ch;
-        private final long size;
-        private final ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-        private long bufStart;
-
-        Reader(Path file, FileChannel ch) throws IOException {
-            this.file = file;
-            this.ch = ch;
-            this.size = ch.size();
-            buf.limit(0);
-        }
-
-        GgufFile read() throws IOException {
-            if (size < 24) throw notGguf("it is " + size + " bytes long");
-            int magic = i32();
-            if (magic != MAGIC) throw notGguf("it does not start with the GGUF magic");
-            int version = i32();
-            if (version < 2 || version > 3) {
-                throw HarnessException.unsupportedModel(file + " is GGUF version " + version + "; llama.cpp b"
-                        + LlamaCpp.BUILD + " reads versions 2 and 3");
-            }
-            long nTensors = i64();
-            long nKv = i64();
-            if (nTensors < 0 || nKv < 0 || nTensors > size / 8 || nKv > size / 8) {
-                throw corrupt("its header counts " + nTensors + " tensors and " + nKv + " metadata entries");
-            }
-            Map<String, Value> meta = new LinkedHashMap<>();
-            for (long i = 0; i < nKv; i++) {
-                String key = string();
-                int type = i32();
-                meta.put(key, value(type, key));
-            }
-            Value align = meta.get("general.alignment");
-            // llama.cpp reads it with gguf_get_val_u32, which asserts the type and aborts the process.
-            if (align != null && align.type() != TYPE_UINT32) throw corrupt("general.alignment is not a u32");
-            int alignment = align == null ? 32 : (int) align.asLong();
-            if (alignment <= 0 || (alignment & (alignment - 1)) != 0) {
-                throw corrupt("general.alignment is " + alignment + ", not a power of two");
-            }
-            List<Tensor> tensors = new ArrayList<>();
-            for (long i = 0; i < nTensors; i++) {
-                String name = string();
-                int nDims = i32();
-                if (nDims < 1 || nDims > 4) throw corrupt("tensor " + name + " has " + nDims + " dimensions");
-                long[] shape = new long[nDims];
-                for (int d = 0; d < nDims; d++) {
-                    shape[d] = i64();
-                    if (shape[d] <= 0 || shape[d] > size * 8) throw corrupt("tensor " + name + " has dimension " + shape[d]);
-                }
-                int typeId = i32();
-                long offset = i64();
-                GgmlType type = GgmlType.byId(typeId);
-                if (type == null) {
-                    throw HarnessException.unsupportedModel(file.getFileName() + ": tensor " + name + " has ggml type " + typeId
-                            + ", which llama.cpp b" + LlamaCpp.BUILD + " does not know");
-                }
-                if (shape[0] % type.blockSize != 0) {
-                    throw corrupt("tensor " + name + " has rows of " + shape[0] + " elements, not whole " + type.label()
-                            + " blocks of " + type.blockSize);
-                }
-                long elements = 1;
-                try {
-                    for (long d : shape) elements = Math.multiplyExact(elements, d);
-                } catch (ArithmeticException e) {
-                    throw corrupt("tensor " + name + " has more elements than a file can hold");
-                }
-                long bytes = elements / type.blockSize * type.typeSize;
-                if (offset % alignment != 0) throw corrupt("tensor " + name + " is not aligned to " + alignment + " bytes");
-                tensors.add(new Tensor(name, shape, type, offset, bytes));
-            }
-            long pos = position();
-            long dataStart = (pos + alignment - 1) / alignment * alignment;
-            for (Tensor t : tensors) {
-                long end = dataStart + t.offset() + t.bytes();
-                if (end > size) {
-                    throw HarnessException.badData(file + " is truncated: tensor " + t.name() + " needs bytes up to " + end
-                            + " but the file has " + size);
-                }
-            }
-            return new GgufFile(file, version, Collections.unmodifiableMap(meta), List.copyOf(tensors), dataStart,
-                    alignment, size);
-        }
-
-        private Value value(int type, String key) throws IOException {
-            if (type == TYPE_ARRAY) {
-                int elementType = i32();
-                long n = i64();
-                if (n < 0 || n > size) throw corrupt("metadata " + key + " claims " + n + " elements");
-                if (elementType == TYPE_ARRAY) throw corrupt("metadata " + key + " is an array of arrays");
-                List<Object> list = new ArrayList<>((int) Math.min(n, 1 << 20));
-                for (long i = 0; i < n; i++) list.add(scalar(elementType, key));
-                return new Value(TYPE_ARRAY, elementType, Collections.unmodifiableList(list));
-            }
-            return new Value(type, -1, scalar(type, key));
-        }
-
-        private Object scalar(int type, String key) throws IOException {
-            return switch (type) {
-                case TYPE_UINT8 -> (long) (need(1).get() & 0xff);
-                case TYPE_INT8 -> (long) need(1).get();
-                case TYPE_UINT16 -> (long) (need(2).getShort() & 0xffff);
-                case TYPE_INT16 -> (long) need(2).getShort();
-                case TYPE_UINT32 -> need(4).getInt() & 0xffffffffL;
-                case TYPE_INT32 -> (long) need(4).getInt();
-                case TYPE_FLOAT32 -> (double) need(4).getFloat();
-                case TYPE_BOOL -> need(1).get() != 0;
-                case TYPE_STRING -> string();
-                case TYPE_UINT64, TYPE_INT64 -> need(8).getLong();
-                case TYPE_FLOAT64 -> need(8).getDouble();
-                default -> throw corrupt("metadata " + key + " has value type " + type);
-            };
-        }
-
-        private String string() throws IOException {
-            long n = i64();
-            if (n < 0 || n > size - position()) throw truncatedOrCorrupt("a string of " + n + " bytes");
-            byte[] bytes = new byte[(int) n];
-            int done = 0;
-            while (done < n) {
-                int k = (int) Math.min(n - done, buf.capacity());
-                need(k).get(bytes, done, k);
-                done += k;
-            }
-            try {
-                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
-                        .onUnmappableCharacter(CodingErrorAction.REPLACE).decode(ByteBuffer.wrap(bytes)).toString();
-            } catch (CharacterCodingException e) {
-                throw corrupt("a string is not UTF-8");
-            }
-        }
-
-        private int i32() throws IOException {
-            return need(4).getInt();
-        }
-
-        private long i64() throws IOException {
-            return need(8).getLong();
-        }
-
-        private long position() {
-            return bufStart + buf.position();
-        }
-
-        private ByteBuffer need(int n) throws IOException {
-            if (buf.remaining() >= n) return buf;
-            long pos = position();
-            if (pos + n > size) throw truncatedOrCorrupt(n + " more bytes at offset " + pos);
-            buf.compact();
-            bufStart = pos;
-            while (buf.position() < n) {
-                if (ch.read(buf, bufStart + buf.position()) < 0) throw truncatedOrCorrupt("bytes at offset " + pos);
-            }
-            buf.flip();
-            return buf;
-        }
-
-        private HarnessException notGguf(String why) {
-            return HarnessException.badData(file + " is not a GGUF file: " + why);
-        }
-
-        private HarnessException corrupt(String why) {
-            return HarnessException.badData(file + " is not a valid GGUF file: " + why);
-        }
-
-        private HarnessException truncatedOrCorrupt(String what) {
-            return HarnessException.badData(file + " is truncated or corrupt: its header needs " + what + " but the file has "
-                    + size + " bytes");
-        }
     }
 }

@@ -53,8 +53,8 @@ final class GgufWriter implements AutoCloseable {
     private final List<Entry> entries = new ArrayList<>();
     private boolean closed;
 
-    GgufWriter() {
-        this.lib = LlamaCpp.get();
+    GgufWriter(LlamaCpp lib) {
+        this.lib = lib;
         try {
             this.ctx = (MemorySegment) lib.ggufInitEmpty.invokeExact();
         } catch (Throwable t) {
@@ -66,7 +66,7 @@ final class GgufWriter implements AutoCloseable {
     void copyMetadata(Path gguf) {
         GgufFile.read(gguf); // refuse a bad file before the library reads it
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment params = a.allocate(LlamaCpp.GGUF_INIT_PARAMS);
+            MemorySegment params = a.allocate(Layouts.GGUF_INIT_PARAMS);
             params.set(JAVA_BOOLEAN, 0, true);
             params.set(ADDRESS, 8, MemorySegment.NULL);
             MemorySegment src = (MemorySegment) lib.ggufInitFromFile.invokeExact(a.allocateFrom(gguf.toString()), params);
@@ -131,7 +131,7 @@ final class GgufWriter implements AutoCloseable {
     void putFloats(String key, float[] values) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment data = a.allocateFrom(JAVA_FLOAT, values);
-            lib.ggufSetArrData.invokeExact(ctx, a.allocateFrom(key), LlamaCpp.GGUF_TYPE_FLOAT32, data, (long) values.length);
+            lib.ggufSetArrData.invokeExact(ctx, a.allocateFrom(key), Layouts.GGUF_TYPE_FLOAT32, data, (long) values.length);
         } catch (Throwable t) {
             throw LlamaCpp.rethrow(t);
         }
@@ -140,7 +140,7 @@ final class GgufWriter implements AutoCloseable {
     void putInts(String key, int[] values) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment data = a.allocateFrom(JAVA_INT, values);
-            lib.ggufSetArrData.invokeExact(ctx, a.allocateFrom(key), LlamaCpp.GGUF_TYPE_INT32, data, (long) values.length);
+            lib.ggufSetArrData.invokeExact(ctx, a.allocateFrom(key), Layouts.GGUF_TYPE_INT32, data, (long) values.length);
         } catch (Throwable t) {
             throw LlamaCpp.rethrow(t);
         }
@@ -165,7 +165,7 @@ final class GgufWriter implements AutoCloseable {
         MemorySegment gctx;
         try (Arena a = Arena.ofConfined()) {
             long overhead = (long) lib.ggmlTensorOverhead.invokeExact();
-            MemorySegment params = a.allocate(LlamaCpp.GGML_INIT_PARAMS);
+            MemorySegment params = a.allocate(Layouts.GGML_INIT_PARAMS);
             params.set(JAVA_LONG, 0, overhead * (entries.size() + 1) + 1024);
             params.set(ADDRESS, 8, MemorySegment.NULL);
             params.set(JAVA_BOOLEAN, 16, true);

@@ -33,7 +33,7 @@ final class HfConverter {
     /** A tensor to write: its GGUF name and shape and where its rows come from. */
     private record Planned(String name, long[] ne, GgmlType type, Safetensors.Tensor source, int[] rowOrder, float[] values) {}
 
-    static Result convert(Path dir, Path out, GgmlType dtype) {
+    static Result convert(LlamaCpp lib, Path dir, Path out, GgmlType dtype) {
         if (dtype != GgmlType.F32 && dtype != GgmlType.F16 && dtype != GgmlType.BF16) {
             throw HarnessException.usage("convert writes f32, f16 or bf16 (quantise the result with harness quantize)");
         }
@@ -55,7 +55,7 @@ final class HfConverter {
         boolean permute = arch.equals("llama");
         Vocabulary vocab = Vocabulary.read(dir, vocabSize);
 
-        try (Safetensors st = Safetensors.open(dir); GgufWriter w = new GgufWriter()) {
+        try (Safetensors st = Safetensors.open(dir); GgufWriter w = new GgufWriter(lib)) {
             w.putString("general.architecture", arch);
             w.putString("general.type", "model");
             w.putString("general.name", dir.getFileName().toString());

@@ -8,12 +8,13 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
+import java.lang.foreign.StructLayout;
 import org.meltharness.HarnessException;
 
 /**
  * A {@code llama_context} on a loaded model: the key/value cache (one cache shared by up to
- * {@code seqs} sequences), {@code llama_decode} and the logits it leaves. Used from one thread at a
- * time.
+ * {@code seqs} sequences), {@code llama_decode} and the logits it leaves. Driven by one thread at a
+ * time; {@link #close} may come from another and waits for the call in progress ({@link NativeGuard}).
  */
 final class LlamaContext implements AutoCloseable {
 
@@ -35,54 +36,76 @@ final class LlamaContext implements AutoCloseable {
         }
 
         boolean flashAttention() {
-            return kvType.quantized(); // this build quantises the V cache only with flash attention
+            return kvType.quantized(); // llama.cpp quantises the V cache only with flash attention
         }
     }
 
     private final LlamaCpp lib;
     private final LlamaModel model;
     private final Settings settings;
+    private final NativeGuard guard;
     private final MemorySegment ctx;
+    private final MemorySegment memory;
     private final int vocab;
+    private final int cells;
     private final Batch batch;
-    private boolean closed;
+    private volatile boolean closed;
 
     LlamaContext(LlamaModel model, Settings settings) {
         this.lib = model.lib();
         this.model = model;
         this.settings = settings;
+        this.guard = model.guard();
         this.vocab = model.vocabularySize();
         checkKvType(model.gguf(), settings.kvType());
         long mark = NativeLog.mark();
+        StructLayout s = Layouts.CONTEXT_PARAMS;
+        MemorySegment made;
+        guard.enter(model.closed(), "model");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment defaults = (MemorySegment) lib.contextDefaultParams.invokeExact((SegmentAllocator) arena);
-            MemorySegment p = arena.allocate(LlamaCpp.CONTEXT_PARAMS);
-            p.copyFrom(defaults.asSlice(0, LlamaCpp.CONTEXT_PARAMS.byteSize()));
-            p.set(JAVA_INT, 0, settings.cells());
-            p.set(JAVA_INT, 4, settings.batch());
-            p.set(JAVA_INT, 8, Math.min(settings.ubatch(), settings.batch()));
-            p.set(JAVA_INT, 12, settings.seqs());
-            p.set(JAVA_INT, 16, settings.threads());
-            p.set(JAVA_INT, 20, settings.threads());
-            p.set(JAVA_INT, 88, settings.kvType().id);
-            p.set(JAVA_INT, 92, settings.kvType().id);
-            p.set(JAVA_BYTE, 99, (byte) (settings.flashAttention() ? 1 : 0));
-            p.set(JAVA_BYTE, 100, (byte) 1); // no_perf: timings are taken in Java
-            this.ctx = (MemorySegment) lib.initFromModel.invokeExact(model.handle(), p);
+            MemorySegment p = arena.allocate(s);
+            p.copyFrom(defaults.asSlice(0, s.byteSize()));
+            p.set(JAVA_INT, Layouts.offset(s, "n_ctx"), settings.cells());
+            p.set(JAVA_INT, Layouts.offset(s, "n_batch"), settings.batch());
+            p.set(JAVA_INT, Layouts.offset(s, "n_ubatch"), Math.min(settings.ubatch(), settings.batch()));
+            p.set(JAVA_INT, Layouts.offset(s, "n_seq_max"), settings.seqs());
+            p.set(JAVA_INT, Layouts.offset(s, "n_threads"), settings.threads());
+            p.set(JAVA_INT, Layouts.offset(s, "n_threads_batch"), settings.threads());
+            p.set(JAVA_INT, Layouts.offset(s, "type_k"), settings.kvType().id);
+            p.set(JAVA_INT, Layouts.offset(s, "type_v"), settings.kvType().id);
+            p.set(JAVA_INT, Layouts.offset(s, "flash_attn_type"),
+                    settings.flashAttention() ? Layouts.FLASH_ATTN_ENABLED : Layouts.FLASH_ATTN_DISABLED);
+            p.set(JAVA_BYTE, Layouts.offset(s, "no_perf"), (byte) 1); // timings are taken in Java
+            // One cache for all sequences: the scorer shares a prefix's cells between sequences
+            // (llama_memory_seq_cp) and puts rows of several sequences in one batch, which llama.cpp
+            // allows only with a unified cache; split caches would also give each sequence n_ctx / n_seq_max cells.
+            p.set(JAVA_BYTE, Layouts.offset(s, "kv_unified"), (byte) 1);
+            made = (MemorySegment) lib.initFromModel.invokeExact(model.handle(), p);
         } catch (Throwable t) {
             throw LlamaCpp.rethrow(t);
+        } finally {
+            guard.exit();
         }
-        if (ctx.equals(MemorySegment.NULL)) {
+        if (made.equals(MemorySegment.NULL)) {
             String why = NativeLog.problemsSince(mark);
             throw HarnessException.unsupportedModel("llama.cpp cannot create a context of " + settings.cells() + " cells: "
                     + (why == null ? "no reason given" : LlamaModel.clean(why)));
+        }
+        this.ctx = made;
+        try {
+            this.memory = (MemorySegment) lib.getMemory.invokeExact(ctx);
+            // llama.cpp rounds the cache up to a multiple of 256 cells.
+            this.cells = (int) lib.nCtx.invokeExact(ctx);
+        } catch (Throwable t) {
+            throw LlamaCpp.rethrow(t);
         }
         this.batch = new Batch(settings.batch(), settings.seqs());
     }
 
     /**
-     * A quantised KV cache stores each head's keys and values in whole blocks: b4916 asserts that the
-     * head size is a multiple of the block and aborts the process otherwise, so it is checked here.
+     * A quantised KV cache stores each head's keys and values in whole blocks: llama.cpp asserts that
+     * the head size is a multiple of the block and aborts the process otherwise, so it is checked here.
      */
     static void checkKvType(GgufFile g, GgmlType kvType) {
         if (!kvType.quantized()) return;
@@ -102,6 +125,11 @@ final class LlamaContext implements AutoCloseable {
 
     Settings settings() {
         return settings;
+    }
+
+    /** KV cells the context has: those asked for, rounded up by llama.cpp to a multiple of 256. */
+    int cells() {
+        return cells;
     }
 
     LlamaModel model() {
@@ -125,14 +153,16 @@ final class LlamaContext implements AutoCloseable {
         if (batch.size() == 0) return;
         long mark = NativeLog.mark();
         if (NativeLog.LOG.isTraceEnabled()) {
-            NativeLog.LOG.trace("llama_decode: {} tokens, {} outputs, {} cells used", batch.size(), batch.outputs(),
-                    usedCells());
+            NativeLog.LOG.trace("llama_decode: {} tokens, {} outputs", batch.size(), batch.outputs());
         }
         int rc;
+        enter();
         try {
             rc = (int) lib.decode.invokeExact(ctx, batch.struct());
         } catch (Throwable t) {
             throw LlamaCpp.rethrow(t);
+        } finally {
+            guard.exit();
         }
         if (rc != 0) {
             String why = NativeLog.problemsSince(mark);
@@ -143,6 +173,28 @@ final class LlamaContext implements AutoCloseable {
 
     /** Copies the logits of batch row {@code i} (a row marked for output) into {@code out}. */
     void logits(int i, float[] out) {
+        enter();
+        try {
+            MemorySegment.copy(logitsRow(i), JAVA_FLOAT, 0, out, 0, vocab);
+        } finally {
+            guard.exit();
+        }
+    }
+
+    /**
+     * Copies the logits of the batch's last output row into {@code out} (at least a vocabulary of
+     * floats): a copy, so that nothing outside the guard reads llama.cpp's buffer.
+     */
+    void lastLogits(MemorySegment out) {
+        enter();
+        try {
+            MemorySegment.copy(logitsRow(-1), 0, out, 0, (long) vocab * 4);
+        } finally {
+            guard.exit();
+        }
+    }
+
+    private MemorySegment logitsRow(int i) {
         MemorySegment p;
         try {
             p = (MemorySegment) lib.getLogitsIth.invokeExact(ctx, i);
@@ -150,117 +202,96 @@ final class LlamaContext implements AutoCloseable {
             throw LlamaCpp.rethrow(t);
         }
         if (p.equals(MemorySegment.NULL)) throw new IllegalStateException("no logits for batch row " + i);
-        MemorySegment.copy(p.reinterpret((long) vocab * 4), JAVA_FLOAT, 0, out, 0, vocab);
-    }
-
-    /** The logits of the batch's last output row, in llama.cpp's own buffer (valid until the next decode). */
-    MemorySegment lastLogits() {
-        MemorySegment p;
-        try {
-            p = (MemorySegment) lib.getLogitsIth.invokeExact(ctx, -1);
-        } catch (Throwable t) {
-            throw LlamaCpp.rethrow(t);
-        }
-        if (p.equals(MemorySegment.NULL)) throw new IllegalStateException("no logits for the last batch row");
         return p.reinterpret((long) vocab * 4);
     }
 
     /** Empties the KV cache of every sequence. */
     void clearCache() {
+        enter();
         try {
-            lib.kvSelfClear.invokeExact(ctx);
+            lib.memoryClear.invokeExact(memory, true);
         } catch (Throwable t) {
             throw LlamaCpp.rethrow(t);
+        } finally {
+            guard.exit();
         }
     }
 
     /** Removes sequence {@code seq} (or all with -1) from positions {@code [p0, p1)} (-1: open end). */
     void removeSequence(int seq, int p0, int p1) {
+        enter();
         try {
-            boolean ok = (boolean) lib.kvSelfSeqRm.invokeExact(ctx, seq, p0, p1);
-            if (!ok) throw new IllegalStateException("llama_kv_self_seq_rm(" + seq + ", " + p0 + ", " + p1 + ") failed");
+            boolean ok = (boolean) lib.memorySeqRm.invokeExact(memory, seq, p0, p1);
+            if (!ok) throw new IllegalStateException("llama_memory_seq_rm(" + seq + ", " + p0 + ", " + p1 + ") failed");
         } catch (Throwable t) {
             throw LlamaCpp.rethrow(t);
+        } finally {
+            guard.exit();
         }
     }
 
     /** Adds sequence {@code dst} to the cells of {@code src} at positions {@code [p0, p1)}. */
     void copySequence(int src, int dst, int p0, int p1) {
+        enter();
         try {
-            lib.kvSelfSeqCp.invokeExact(ctx, src, dst, p0, p1);
+            lib.memorySeqCp.invokeExact(memory, src, dst, p0, p1);
         } catch (Throwable t) {
             throw LlamaCpp.rethrow(t);
+        } finally {
+            guard.exit();
         }
     }
 
     /** Frees every cell not in {@code seq} and removes all other sequences from the cells it keeps. */
     void keepOnly(int seq) {
+        enter();
         try {
-            lib.kvSelfSeqKeep.invokeExact(ctx, seq);
+            lib.memorySeqKeep.invokeExact(memory, seq);
         } catch (Throwable t) {
             throw LlamaCpp.rethrow(t);
+        } finally {
+            guard.exit();
         }
     }
 
     /** The largest position held for {@code seq}, or -1. */
     int maxPosition(int seq) {
+        enter();
         try {
-            return (int) lib.kvSelfSeqPosMax.invokeExact(ctx, seq);
+            return (int) lib.memorySeqPosMax.invokeExact(memory, seq);
         } catch (Throwable t) {
             throw LlamaCpp.rethrow(t);
+        } finally {
+            guard.exit();
         }
     }
 
-    int usedCells() {
-        try {
-            return (int) lib.kvSelfUsedCells.invokeExact(ctx);
-        } catch (Throwable t) {
-            throw LlamaCpp.rethrow(t);
-        }
+    private void enter() {
+        guard.enter(closed || model.closed(), closed ? "context" : "model");
     }
 
-    /**
-     * Moves the used cells together ({@code llama_kv_self_defrag} + {@code llama_kv_self_update}). The
-     * move graph has two copy operations per moved span and layer, each followed by a thread barrier:
-     * with two OpenMP threads on a busy machine one defragmentation of 57 cells took 4.4 s instead of
-     * 2 ms, so it runs on one thread.
-     */
-    void defragment() {
-        try {
-            lib.kvSelfDefrag.invokeExact(ctx);
-            lib.setNThreads.invokeExact(ctx, 1, 1);
-            try {
-                lib.kvSelfUpdate.invokeExact(ctx);
-            } finally {
-                lib.setNThreads.invokeExact(ctx, settings.threads(), settings.threads());
-            }
-        } catch (Throwable t) {
-            throw LlamaCpp.rethrow(t);
-        }
-    }
-
-    MemorySegment handle() {
-        return ctx;
-    }
-
+    /** Frees the context once no call is in progress; later calls fail with one line instead of reaching freed memory. */
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
-        batch.close();
-        try {
-            lib.free.invokeExact(ctx);
-        } catch (Throwable t) {
-            throw LlamaCpp.rethrow(t);
-        }
+        guard.exclusive(() -> {
+            if (closed) return;
+            closed = true;
+            try {
+                lib.free.invokeExact(ctx);
+            } catch (Throwable t) {
+                throw LlamaCpp.rethrow(t);
+            }
+        });
     }
 
     /**
      * A {@code llama_batch} in memory of our own: token, position, sequence ids and output flag per
      * row. Rows may belong to several sequences at once (a token shared by several continuations).
      */
-    static final class Batch implements AutoCloseable {
-        private final Arena arena = Arena.ofShared();
+    static final class Batch {
+        // Freed by the garbage collector, not by close(): a worker may still fill the batch of a context
+        // that another thread closed, and should then fail at decode() with one line.
+        private final Arena arena = Arena.ofAuto();
         private final int capacity;
         private final int maxSeqs;
         private final MemorySegment struct;
@@ -284,7 +315,7 @@ final class LlamaContext implements AutoCloseable {
                 seqPtrs.setAtIndex(ADDRESS, i, seqIds.asSlice((long) i * maxSeqs * 4, (long) maxSeqs * 4));
             }
             logits = arena.allocate(JAVA_BYTE, capacity);
-            struct = arena.allocate(LlamaCpp.BATCH);
+            struct = arena.allocate(Layouts.BATCH);
             struct.set(ADDRESS, 8, token);
             struct.set(ADDRESS, 16, MemorySegment.NULL);
             struct.set(ADDRESS, 24, pos);
@@ -332,11 +363,6 @@ final class LlamaContext implements AutoCloseable {
         MemorySegment struct() {
             struct.set(JAVA_INT, 0, size);
             return struct;
-        }
-
-        @Override
-        public void close() {
-            arena.close();
         }
     }
 }

@@ -17,7 +17,7 @@ import org.meltharness.tokenize.PairEncoder;
 import org.meltharness.tokenize.TokenizedPair;
 
 /**
- * A GGUF model run in-process by llama.cpp b4916. Log-likelihoods are the log-softmax, in double,
+ * A GGUF model run in-process by llama.cpp v0.5.0. Log-likelihoods are the log-softmax, in double,
  * of the raw logits; pairs are split by {@link PairEncoder} on the file's own tokenizer; the KV
  * cache is F32 unless asked otherwise. Scoring and generation each have a context of their own
  * (generation's is made when first needed): scoring's holds many sequences and keeps a shared
@@ -52,8 +52,13 @@ final class LlamaCppRuntime implements Runtime {
         ensureCells(1); // made now, so that settings llama.cpp refuses fail before a run starts
         Map<String, Object> d = new LinkedHashMap<>(extraDetails);
         GgufFile g = model.gguf();
-        d.put("engine", "llama.cpp b" + LlamaCpp.BUILD + " (de.kherud:llama:4.2.0 native library, FFM bindings)");
-        d.put("systemInfo", model.lib().systemInfo());
+        BuildInfo build = model.lib().info();
+        d.put("engine", LlamaCpp.NAME + " (FFM bindings), " + build.origin());
+        d.put("build", build.record());
+        d.put("systemInfo", build.systemInfo());
+        d.put("gpuLayers", options.offload().gpuLayers());
+        d.put("mainGpu", options.offload().mainGpu() < 0 ? "none" : String.valueOf(options.offload().mainGpu()));
+        d.put("devicesUsed", devicesUsed(build, options.offload()));
         d.put("file", g.path().toString());
         d.put("modelDescription", model.description());
         d.put("fileType", Quantization.fileTypeLabel(g));
@@ -78,9 +83,9 @@ final class LlamaCppRuntime implements Runtime {
      * Loads {@code file}; {@code givenPath} is what the user named (recorded as the model's path), and
      * {@code extraDetails} records how the file was made from it (conversion, quantisation).
      */
-    static LlamaCppRuntime open(Path file, Path givenPath, String quant, EngineOptions options, Path cacheDir,
+    static LlamaCppRuntime open(LlamaCpp lib, Path file, Path givenPath, String quant, EngineOptions options, Path cacheDir,
             Map<String, Object> extraDetails) {
-        LlamaModel model = LlamaModel.load(file, false);
+        LlamaModel model = LlamaModel.load(lib, file, false, options.offload());
         try {
             Map<String, Object> extra = new LinkedHashMap<>(extraDetails);
             if (cacheDir != null) {
@@ -102,11 +107,12 @@ final class LlamaCppRuntime implements Runtime {
     @Override
     public ModelInfo info() {
         Map<String, Object> d = new LinkedHashMap<>(baseDetails);
-        int cells = context == null ? options.cells() : context.settings().cells();
+        LlamaContext c = context;
+        int cells = c == null ? options.cells() : c.cells();
         d.put("ctx", cells);
         // The scoring cache is allocated at its cell count, which may exceed the window (stories260K: 2048 of 512).
         d.put("kvCacheBytesAllocated", kvCacheBytes(model.gguf(), options.kvType(), cells));
-        return new ModelInfo("llamacpp", "b" + LlamaCpp.BUILD, givenPath.toString(), model.gguf().architecture(),
+        return new ModelInfo("llamacpp", model.lib().info().version(), givenPath.toString(), model.gguf().architecture(),
                 model.parameters(), quant, model.bytes(), window, model.vocabularySize(), tokenizer.describe(), d);
     }
 
@@ -129,7 +135,7 @@ final class LlamaCppRuntime implements Runtime {
     @Override
     public Generation generate(GenerationRequest request, TokenListener listener) {
         int needed = generator.cellsNeeded(request);
-        if (generationContext == null || generationContext.settings().cells() < needed) {
+        if (generationContext == null || generationContext.cells() < needed) {
             if (generationContext != null) generationContext.close();
             generationContext = null; // so that close() does not free it again if the next line fails
             // Rounded up so that a run of similar requests makes one context, not one each.
@@ -142,14 +148,29 @@ final class LlamaCppRuntime implements Runtime {
 
     /** Makes the scoring context, or a larger one when a request needs more cells than it has. */
     private void ensureCells(int needed) {
-        if (context != null && needed <= context.settings().cells()) return;
+        if (context != null && needed <= context.cells()) return;
         int grown = context == null ? Math.max(needed, options.cells())
-                : Math.max(needed + options.ubatch(), context.settings().cells() * 2);
+                : Math.max(needed + options.ubatch(), context.cells() * 2);
         if (context != null) context.close();
         context = null; // so that close() does not free it again if the next line fails
         scorer = null;
         context = newContext(grown, options.seqs());
         scorer = new BatchScorer(context, window);
+    }
+
+    /**
+     * The devices the model runs on: the CPU alone without offload; with it, the GPU named by
+     * {@code main_gpu}, or every GPU of the build (llama.cpp splits layers over all of them).
+     */
+    static List<String> devicesUsed(BuildInfo build, LlamaModel.Offload offload) {
+        List<String> cpu = build.devices().stream().filter(d -> d.type().equals("cpu"))
+                .map(d -> d.name() + " (" + d.description() + ")").toList();
+        if (!offload.wanted()) return cpu;
+        List<BuildInfo.Device> gpus = build.gpus();
+        List<BuildInfo.Device> used = offload.mainGpu() >= 0 ? List.of(gpus.get(offload.mainGpu())) : gpus;
+        List<String> out = new java.util.ArrayList<>(used.stream().map(d -> d.name() + " (" + d.description() + ")").toList());
+        out.addAll(cpu); // layers beyond --gpu-layers, and the input embedding, stay on the CPU
+        return List.copyOf(out);
     }
 
     /** Bytes of keys and values of every layer at {@code positions} positions, in the cache's type. */

@@ -10,10 +10,11 @@ import org.meltharness.runtime.Offer;
 import org.meltharness.runtime.Runtime;
 import org.meltharness.runtime.RuntimeConfig;
 import org.meltharness.runtime.RuntimeProvider;
+import org.meltharness.runtime.llamacpp.build.LibrarySource;
 
 /**
- * The {@code llamacpp} runtime: GGUF files run in-process by llama.cpp b4916 (the native library in
- * {@code de.kherud:llama:4.2.0}) through FFM bindings. Takes a {@code .gguf} file, a folder of them,
+ * The {@code llamacpp} runtime: GGUF files run in-process by llama.cpp v0.5.0 through FFM bindings,
+ * the pinned prebuilt build fetched into the cache or a user's own build ({@code --llama-cpp DIR}). Takes a {@code .gguf} file, a folder of them,
  * a hub repository of GGUF files, or a Hugging Face Llama-family folder (converted and quantised
  * into the cache as {@code --quant} asks).
  */
@@ -30,7 +31,8 @@ public final class LlamaCppRuntimeProvider implements RuntimeProvider {
 
     @Override
     public String description() {
-        return "llama.cpp b" + LlamaCpp.BUILD + " in-process (FFM): GGUF files, f32 to q2_k; F32 KV cache by default";
+        return LlamaCpp.NAME + " in-process (FFM; pinned build or --llama-cpp DIR): GGUF files, f32 to q2_k; F32 KV cache "
+                + "by default";
     }
 
     @Override
@@ -86,7 +88,13 @@ public final class LlamaCppRuntimeProvider implements RuntimeProvider {
     @Override
     public Runtime open(RuntimeConfig config) {
         EngineOptions options = EngineOptions.parse(config.options(), config.threads());
-        ModelFiles.Resolved r = ModelFiles.resolve(config);
-        return LlamaCppRuntime.open(r.file(), r.given(), r.quant(), options, config.cacheDir(), r.details());
+        LlamaCpp lib = library(config);
+        ModelFiles.Resolved r = ModelFiles.resolve(config, lib);
+        return LlamaCppRuntime.open(lib, r.file(), r.given(), r.quant(), options, config.cacheDir(), r.details());
+    }
+
+    /** The llama.cpp build the configuration names (loaded once per process). */
+    static LlamaCpp library(RuntimeConfig config) {
+        return LlamaCpp.get(LibrarySource.of(config.options(), System.getenv(), CacheDirs.of(config.cacheDir()), config.offline()));
     }
 }

@@ -29,7 +29,7 @@ final class LlamaTokenizer implements TextTokenizer {
         this.eos = model.eos();
         this.bosText = bos >= 0 ? model.tokenText(bos) : null;
         GgufFile g = model.gguf();
-        this.description = "llama.cpp b" + LlamaCpp.BUILD + " llama_tokenize, GGUF vocabulary "
+        this.description = LlamaCpp.NAME + " llama_tokenize, GGUF vocabulary "
                 + g.string("tokenizer.ggml.model", "?") + (g.metadata().containsKey("tokenizer.ggml.pre")
                         ? "/" + g.string("tokenizer.ggml.pre", "") : "")
                 + " (" + model.vocabularySize() + " tokens, sha256:" + vocabularyHash(g).substring(0, 16) + ") of "

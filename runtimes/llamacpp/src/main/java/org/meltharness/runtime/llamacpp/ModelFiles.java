@@ -67,36 +67,36 @@ final class ModelFiles {
                 .min(Comparator.comparingInt(ModelFiles::precisionRank)).orElse("f32");
     }
 
-    static Resolved resolve(RuntimeConfig config) {
+    static Resolved resolve(RuntimeConfig config, LlamaCpp lib) {
         ModelSource source = config.model();
         String asked = config.quant();
-        if (!source.isLocal()) return fromHub(source, asked, config);
+        if (!source.isLocal()) return fromHub(source, asked, config, lib);
         Path p = source.localPath();
-        if (Files.isRegularFile(p)) return fromFile(p, p, asked, config);
+        if (Files.isRegularFile(p)) return fromFile(p, p, asked, config, lib);
         if (!Files.isDirectory(p)) throw HarnessException.badData("model path " + p + " does not exist");
         List<Path> files = ggufFiles(p);
         if (files.isEmpty()) {
             if (!HfConverter.isHfFolder(p)) throw HarnessException.unsupportedModel(p + " holds no .gguf file and no config.json");
-            return fromHfFolder(p, asked, config);
+            return fromHfFolder(p, asked, config, lib);
         }
         String want = canonical(asked);
         Path best = null;
         for (Path f : files) {
             String label = Quantization.fileTypeLabel(GgufFile.read(f));
-            if (want == null || label.equals(want)) return fromFile(f, p, asked, config);
+            if (want == null || label.equals(want)) return fromFile(f, p, asked, config, lib);
             Quantization q = Quantization.find(label);
             if (q != null && !q.quantized() && (best == null || precisionRank(label) < precisionRank(
                     Quantization.fileTypeLabel(GgufFile.read(best))))) {
                 best = f;
             }
         }
-        if (best != null) return fromFile(best, p, asked, config);
+        if (best != null) return fromFile(best, p, asked, config, lib);
         throw HarnessException.unsupportedModel(p + " has no " + want + " GGUF file and none to quantise one from (it has "
                 + files.stream().map(f -> f.getFileName() + " (" + Quantization.fileTypeLabel(GgufFile.read(f)) + ")").toList()
                 + ")");
     }
 
-    private static Resolved fromFile(Path file, Path given, String asked, RuntimeConfig config) {
+    private static Resolved fromFile(Path file, Path given, String asked, RuntimeConfig config, LlamaCpp lib) {
         GgufFile g = GgufFile.read(file);
         String label = Quantization.fileTypeLabel(g);
         String want = canonical(asked);
@@ -109,7 +109,7 @@ final class ModelFiles {
         }
         Path out = cached(config, file, stem(file) + "-" + target.label() + ".gguf");
         if (!Files.isRegularFile(out)) {
-            Quantizer.quantize(file, out, target, false, Runtime.getRuntime().availableProcessors());
+            Quantizer.quantize(lib, file, out, target, false, Runtime.getRuntime().availableProcessors());
         }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("quantizedFrom", file.toString());
@@ -117,7 +117,7 @@ final class ModelFiles {
         return new Resolved(out, given, target.label(), details);
     }
 
-    private static Resolved fromHfFolder(Path dir, String asked, RuntimeConfig config) {
+    private static Resolved fromHfFolder(Path dir, String asked, RuntimeConfig config, LlamaCpp lib) {
         String want = canonical(asked);
         if (want == null) want = storedDtype(dir);
         Quantization target = Quantization.find(want);
@@ -125,17 +125,17 @@ final class ModelFiles {
         GgmlType base = target.quantized() ? GgmlType.valueOf(storedDtype(dir).toUpperCase(Locale.ROOT))
                 : target.defaultType;
         Path converted = cached(config, dir, dir.getFileName() + "-" + base.label() + ".gguf");
-        if (!Files.isRegularFile(converted)) HfConverter.convert(dir, converted, base);
+        if (!Files.isRegularFile(converted)) HfConverter.convert(lib, dir, converted, base);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("convertedFrom", dir.toString());
         details.put("convertedFile", converted.toString());
         if (!target.quantized()) return new Resolved(converted, dir, target.label(), details);
-        Resolved q = fromFile(converted, dir, target.label(), config);
+        Resolved q = fromFile(converted, dir, target.label(), config, lib);
         details.putAll(q.details());
         return new Resolved(q.file(), dir, q.quant(), details);
     }
 
-    private static Resolved fromHub(ModelSource source, String asked, RuntimeConfig config) {
+    private static Resolved fromHub(ModelSource source, String asked, RuntimeConfig config, LlamaCpp lib) {
         String repo = source.hubRepo("gguf").orElseThrow(() -> HarnessException.unsupportedModel(
                 "llamacpp runs GGUF files; " + source.requested() + " names no GGUF repository"));
         if (config.cacheDir() == null) throw HarnessException.usage("llamacpp needs a cache folder to download " + repo);

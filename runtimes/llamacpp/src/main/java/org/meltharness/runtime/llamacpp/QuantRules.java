@@ -13,10 +13,11 @@ import java.util.Map;
  * when it doubles as one) takes Q6_K; the K-quant mixes give some {@code attn_v}, {@code ffn_down} and
  * {@code attn_output} tensors more bits by layer ({@code use_more_bits}); tensors are visited in
  * llama.cpp's order (non-layer tensors, then layer by layer, by name) because the layer counters
- * depend on it. A tensor whose rows are not whole blocks of its type falls back: Q2_K/Q3_K to IQ4_NL,
- * Q4_K to Q5_0, Q5_K to Q5_1, Q6_K to Q8_0, and to F16 when that does not fit either. llama.cpp b4916
- * checks this for the K-quants only (a legacy type on such a tensor aborts in
- * {@code ggml_quantize_chunk}, and {@code --pure} skips the check); here every type falls back.
+ * depend on it. A tensor whose rows are not whole blocks of its type falls back as llama.cpp 0.5.0's
+ * {@code tensor_type_fallback} does: Q2_K/Q3_K to Q4_0 (b4916 chose IQ4_NL), Q4_K to Q5_0, Q5_K to
+ * Q5_1, Q6_K to Q8_0, the IQ types to IQ4_NL, and to F16 when that does not fit either (a 32-block
+ * type on rows of another width goes to F16 directly). {@code QuantizeMatchesLibraryTest} pins the
+ * result against the library's own {@code llama_model_quantize}.
  */
 final class QuantRules {
     private QuantRules() {}
@@ -50,11 +51,11 @@ final class QuantRules {
                 if (t.shape()[0] % to.blockSize != 0) {
                     GgmlType wanted = to;
                     to = switch (to) {
-                        case Q2_K, Q3_K, IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ1_S, IQ1_M, IQ4_XS -> GgmlType.IQ4_NL;
+                        case IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ1_S, IQ1_M, IQ4_XS -> GgmlType.IQ4_NL;
+                        case Q2_K, Q3_K, TQ1_0, TQ2_0, Q2_0 -> GgmlType.Q4_0;
                         case Q4_K -> GgmlType.Q5_0;
                         case Q5_K -> GgmlType.Q5_1;
                         case Q6_K -> GgmlType.Q8_0;
-                        case TQ1_0, TQ2_0 -> GgmlType.Q4_0;
                         default -> GgmlType.F16;
                     };
                     if (t.shape()[0] % to.blockSize != 0) to = GgmlType.F16;

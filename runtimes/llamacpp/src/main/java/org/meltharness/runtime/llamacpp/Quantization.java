@@ -6,7 +6,7 @@ import java.util.Locale;
 import org.meltharness.HarnessException;
 
 /**
- * The GGUF file types of llama.cpp b4916 ({@code enum llama_ftype}) under the names users give them
+ * The GGUF file types of llama.cpp v0.5.0 ({@code enum llama_ftype}) under the names users give them
  * ({@code q4_k_m}), with the ggml type each quantises most tensors to. The {@code _s/_m/_l} K-quant
  * mixes differ in which tensors get more bits (see {@link QuantRules}).
  */

@@ -38,6 +38,9 @@ final class QuantizeCommand implements Callable<Integer> {
     int threads;
 
     @Mixin
+    LibraryOptions library;
+
+    @Mixin
     CommonOptions common;
 
     @Override
@@ -48,7 +51,7 @@ final class QuantizeCommand implements Callable<Integer> {
             throw HarnessException.usage("--out must differ from the input file");
         }
         long t0 = System.nanoTime();
-        Quantizer.Result r = Quantizer.quantize(in, out, scheme, pure,
+        Quantizer.Result r = Quantizer.quantize(library.library(), in, out, scheme, pure,
                 threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "wrote %s: %s%s, tensors %s, %.2f MB of tensor data (from %.2f MB), %.1fs%n", out,

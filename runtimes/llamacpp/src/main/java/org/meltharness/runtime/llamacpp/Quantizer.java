@@ -47,7 +47,7 @@ final class Quantizer {
         return arch.equals("llama") ? heads != kvHeads : arch.equals("qwen2");
     }
 
-    static Result quantize(Path in, Path out, Quantization scheme, boolean pure, int threads) {
+    static Result quantize(LlamaCpp lib, Path in, Path out, Quantization scheme, boolean pure, int threads) {
         GgufFile g = GgufFile.read(in);
         for (GgufFile.Tensor t : g.tensors()) {
             if (t.type().quantized() && QuantRules.quantizable(t)) {
@@ -74,9 +74,8 @@ final class Quantizer {
             if (d.fallback() != null) fallbacks.add(d.name() + ": " + d.fallback());
         }
         long bytesOut = 0;
-        LlamaCpp lib = LlamaCpp.get();
         try (FileChannel ch = FileChannel.open(in, StandardOpenOption.READ); Arena arena = Arena.ofShared();
-                GgufWriter w = new GgufWriter()) {
+                GgufWriter w = new GgufWriter(lib)) {
             MemorySegment file = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
             w.copyMetadata(in);
             // The layout is ours (32-byte alignment); a copied alignment would misdescribe it.
@@ -85,7 +84,7 @@ final class Quantizer {
             w.putU32("general.file_type", scheme.fileType);
             w.putString("melt.quantize.scheme", scheme.label());
             w.putBool("melt.quantize.pure", pure);
-            w.putString("melt.quantize.tool", "melt-harness quantize (llama.cpp b" + LlamaCpp.BUILD + " ggml_quantize_chunk)");
+            w.putString("melt.quantize.tool", "melt-harness quantize (" + LlamaCpp.NAME + " ggml_quantize_chunk)");
             w.putString("melt.quantize.source", in.getFileName().toString() + " (" + g.fileSize() + " bytes)");
             w.putString("melt.quantize.tensor_types", types.toString());
             w.putStrings("melt.quantize.fallbacks", fallbacks);

@@ -59,8 +59,8 @@ record Vocabulary(String model, String pre, List<String> tokens, float[] scores,
             + " a'lL";
 
     /**
-     * Pre-tokenisers by probe hash, from convert_hf_to_gguf.py, restricted to the names llama.cpp
-     * b4916 knows.
+     * Pre-tokenisers by probe hash, from convert_hf_to_gguf.py: the names llama.cpp b4916 knew, all
+     * of which v0.5.0 still knows (it knows more, which this list does not add yet).
      */
     static final Map<String, String> PRE_TOKENIZERS = Map.ofEntries(
             Map.entry("0ef9807a4087ebef797fc749390439009c3b9eda9ad1a097abbe738f486c01e5", "llama-bpe"),
@@ -233,8 +233,8 @@ record Vocabulary(String model, String pre, List<String> tokens, float[] scores,
         String hash = probeHash(dir);
         String name = PRE_TOKENIZERS.get(hash);
         if (name == null) {
-            throw HarnessException.unsupportedModel("the BPE pre-tokeniser of " + dir + " is not one llama.cpp b"
-                    + LlamaCpp.BUILD + " knows (probe hash " + hash.substring(0, 16) + "...); it cannot be converted");
+            throw HarnessException.unsupportedModel("the BPE pre-tokeniser of " + dir + " is not one "
+                    + LlamaCpp.NAME + " knows (probe hash " + hash.substring(0, 16) + "...); it cannot be converted");
         }
         return name;
     }

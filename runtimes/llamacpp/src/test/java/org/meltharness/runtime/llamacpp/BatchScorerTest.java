@@ -148,4 +148,31 @@ class BatchScorerTest {
             }
         }
     }
+
+    /**
+     * llama.cpp 0.5.0 refuses a batch row shared by two sequences ("coupled") whose cached positions
+     * differ. Two neighbours can take different lengths from the resident prefix (one needs logits
+     * inside it): they must not share rows, and the values must still be those of each alone.
+     */
+    @Test
+    void neighboursThatTookDifferentlyFromTheResidentPrefixShareNoRows() {
+        try (LlamaCppRuntime rt = TestModels.open(TestModels.f32(), cache)) {
+            BatchScorer scorer = rt.scorer();
+            scorer.reset();
+            scorer.score(List.of(new TokenizedPair(new int[] {1, 10, 11, 12, 13}, new int[] {14})), null);
+            assertEquals(5, scorer.residentTokens());
+            // Inputs [1 10 11 12 13] and [1 10 11 12 13 20]: the first is scored from position 1, so it takes one
+            // token from the resident prefix, the second four; both would run token 13 at position 4.
+            List<TokenizedPair> pairs = List.of(new TokenizedPair(new int[] {1, 10}, new int[] {11, 12, 13, 20}),
+                    new TokenizedPair(new int[] {1, 10, 11, 12, 13}, new int[] {20, 21}));
+            List<LoglikelihoodResult> together = scorer.score(pairs, null);
+            assertEquals(1, together.get(0).reusedTokens());
+            assertEquals(4, together.get(1).reusedTokens());
+            for (int i = 0; i < pairs.size(); i++) {
+                scorer.reset();
+                LoglikelihoodResult alone = scorer.score(List.of(pairs.get(i)), null).getFirst();
+                assertEquals(alone.logLikelihood(), together.get(i).logLikelihood(), SAME_SUM, "pair " + i);
+            }
+        }
+    }
 }

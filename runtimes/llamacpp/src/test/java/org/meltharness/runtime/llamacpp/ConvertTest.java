@@ -32,7 +32,7 @@ class ConvertTest {
     @Test
     void convertedStoriesEqualsTheGgufPyFileTensorForTensor() {
         Path out = dir.resolve("s.gguf");
-        HfConverter.Result r = HfConverter.convert(SharedFiles.stories260k(), out, GgmlType.F32);
+        HfConverter.Result r = HfConverter.convert(TestModels.lib(), SharedFiles.stories260k(), out, GgmlType.F32);
         assertEquals(47, r.tensors());
         GgufCompare.assertSameTensors(TestModels.f32(), out);
         GgufFile a = GgufFile.read(out);
@@ -47,7 +47,7 @@ class ConvertTest {
         }
         // Same tokens from the converted vocabulary (scores from merge ranks) as from tok512.bin's scores,
         // and as from the Hugging Face tokenizer.
-        try (LlamaModel converted = LlamaModel.load(out, true); LlamaModel shipped = LlamaModel.load(TestModels.f32(), true);
+        try (LlamaModel converted = LlamaModel.load(TestModels.lib(), out, true); LlamaModel shipped = LlamaModel.load(TestModels.lib(), TestModels.f32(), true);
                 HfTokenizer hf = HfTokenizer.load(SharedFiles.stories260k())) {
             LlamaTokenizer c = new LlamaTokenizer(converted);
             LlamaTokenizer s = new LlamaTokenizer(shipped);
@@ -62,8 +62,8 @@ class ConvertTest {
     void halfPrecisionFilesLoadAndStayClose() throws Exception {
         Path f16 = dir.resolve("f16.gguf");
         Path bf16 = dir.resolve("bf16.gguf");
-        HfConverter.convert(SharedFiles.stories260k(), f16, GgmlType.F16);
-        HfConverter.convert(SharedFiles.stories260k(), bf16, GgmlType.BF16);
+        HfConverter.convert(TestModels.lib(), SharedFiles.stories260k(), f16, GgmlType.F16);
+        HfConverter.convert(TestModels.lib(), SharedFiles.stories260k(), bf16, GgmlType.BF16);
         assertEquals(java.util.Map.of("f32", 11, "f16", 36), GgufFile.read(f16).typeHistogram());
         assertEquals(java.util.Map.of("f32", 11, "bf16", 36), GgufFile.read(bf16).typeHistogram());
         var request = List.of(new org.meltharness.runtime.LoglikelihoodRequest("Once upon a time, there was a little",
@@ -100,7 +100,7 @@ class ConvertTest {
         assertEquals(false, v.addEos());
         // A vocabulary-only GGUF of it tokenises as the Hugging Face tokenizer does.
         Path vocabOnly = dir.resolve("vocab.gguf");
-        try (GgufWriter w = new GgufWriter()) {
+        try (GgufWriter w = new GgufWriter(TestModels.lib())) {
             for (String key : List.of("general.architecture")) w.putString(key, "llama");
             w.putU32("llama.block_count", 30);
             w.putU32("llama.context_length", 8192);
@@ -112,7 +112,7 @@ class ConvertTest {
             v.writeTo(w);
             w.write(vocabOnly);
         }
-        try (LlamaModel m = LlamaModel.load(vocabOnly, true); HfTokenizer hf = HfTokenizer.load(shape)) {
+        try (LlamaModel m = LlamaModel.load(TestModels.lib(), vocabOnly, true); HfTokenizer hf = HfTokenizer.load(shape)) {
             LlamaTokenizer t = new LlamaTokenizer(m);
             for (String text : texts()) assertArrayEquals(hf.encode(text), t.encode(text), text);
         }

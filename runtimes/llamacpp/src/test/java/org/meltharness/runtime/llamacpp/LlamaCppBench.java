@@ -22,9 +22,9 @@ import org.meltharness.runtime.LoglikelihoodRequest;
 import org.meltharness.runtime.LoglikelihoodResult;
 import org.meltharness.runtime.ModelSource;
 import org.meltharness.runtime.RuntimeConfig;
-import org.meltharness.runtime.TokenListener;
 import org.meltharness.task.DocRequests;
 import org.meltharness.task.TaskCatalog;
+import org.meltharness.tokenize.TokenizedPair;
 
 /**
  * Speed of the llamacpp runtime (a main, not a test). Modes:
@@ -32,7 +32,10 @@ import org.meltharness.task.TaskCatalog;
  * prepare DIR [seed]                                   smollm2-135m shape: random weights, F32 GGUF, Q8_0 and Q4_0
  * score GGUF TASK ITEMS THREADS [key=value...]         log-likelihood items/s, as eval scores them (32 docs a call)
  * generate GGUF PROMPT_TOKENS NEW_TOKENS THREADS REPS [key=value...]   prefill and decode rate of this runtime
- * library GGUF PROMPT_TOKENS NEW_TOKENS THREADS REPS   the same through de.kherud's own JNI generation API
+ * prefill GGUF TOKENS THREADS REPS [key=value...]      the scorer's prefill of TOKENS tokens (benchTokens), one request
+ * </pre>
+ * The library's own prefill and decode of the same tokens: {@code src/test/c/native_bench.c}.
+ * <pre>
  * </pre>
  */
 public final class LlamaCppBench {
@@ -45,11 +48,8 @@ public final class LlamaCppBench {
                     options(args, 5));
             case "generate" -> generate(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
                     Integer.parseInt(args[4]), Integer.parseInt(args[5]), options(args, 6));
-            case "library" -> {
-                library(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
-                        Integer.parseInt(args[5]));
-                System.exit(0); // the library's JNI API leaves a non-daemon thread behind
-            }
+            case "prefill" -> prefill(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4]), options(args, 5));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -65,12 +65,12 @@ public final class LlamaCppBench {
         long t0 = System.nanoTime();
         Path hf = RandomWeights.materialize(shape, seed, dir.resolve("cache"));
         Path f32 = dir.resolve("smollm2-135m-f32.gguf");
-        HfConverter.convert(hf, f32, GgmlType.F32);
+        HfConverter.convert(TestModels.lib(), hf, f32, GgmlType.F32);
         System.out.printf(Locale.ROOT, "%s %,d bytes (%.1f s)%n", f32, f32.toFile().length(), (System.nanoTime() - t0) / 1e9);
         for (Quantization q : List.of(Quantization.Q8_0, Quantization.Q4_0)) {
             Path out = dir.resolve("smollm2-135m-" + q.label() + ".gguf");
             long t1 = System.nanoTime();
-            Quantizer.Result r = Quantizer.quantize(f32, out, q, false, Runtime.getRuntime().availableProcessors());
+            Quantizer.Result r = Quantizer.quantize(TestModels.lib(), f32, out, q, false, Runtime.getRuntime().availableProcessors());
             System.out.printf(Locale.ROOT, "%s %,d bytes %s (%.1f s)%n", out, out.toFile().length(), r.types(),
                     (System.nanoTime() - t1) / 1e9);
         }
@@ -88,18 +88,25 @@ public final class LlamaCppBench {
             double load = (System.nanoTime() - t0) / 1e9;
             run(rt, docs.subList(items, items + 2)); // warm-up on two documents not measured
             BatchScorer.Work before = rt.scorer().work();
+            long cpu0 = cpuNanos();
             long t1 = System.nanoTime();
             long[] counts = run(rt, docs.subList(0, items));
             double seconds = (System.nanoTime() - t1) / 1e9;
+            double cpu = (cpuNanos() - cpu0) / 1e9;
             System.out.printf(Locale.ROOT, "%s %s: %d items in %.2f s = %.2f items/s; %d requests, %d input tokens, %d "
                             + "computed (%.0f%%), %.0f computed tokens/s; load %.2f s; threads %s; peak RSS %d MiB%n",
                     gguf.getFileName(), task, items, seconds, items / seconds, counts[0], counts[1], counts[2],
                     100.0 * counts[2] / counts[1], counts[2] / seconds, load, rt.info().details().get("threads"),
                     Memory.peakResidentBytes() >> 20);
             BatchScorer.Work work = rt.scorer().work().since(before);
-            System.out.printf(Locale.ROOT, "  %d llama_decode calls, %d rows computed, %d rows scored (output head)%n",
-                    work.decodes(), work.computedRows(), work.scoredRows());
+            System.out.printf(Locale.ROOT, "  %d llama_decode calls, %d rows computed, %d rows scored (output head); "
+                    + "process CPU time %.2f s%n", work.decodes(), work.computedRows(), work.scoredRows(), cpu);
         }
+    }
+
+    /** CPU time of every thread of this process so far (what a contended machine does not inflate). */
+    private static long cpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
     }
 
     /** Scores documents 32 to a call, as the evaluator does; returns requests, input tokens and tokens computed. */
@@ -126,46 +133,71 @@ public final class LlamaCppBench {
             String prompt = promptOf(rt.llamaTokenizer(), promptTokens);
             double[] prefill = new double[reps];
             double[] decode = new double[reps];
+            double[] decodeCpu = new double[reps];
+            double[] prefillCpu = new double[reps];
+            var mx = java.lang.management.ManagementFactory.getThreadMXBean();
             for (int rep = 0; rep <= reps; rep++) {
+                long[] cpuAt = new long[newTokens];
+                int[] n = {0};
+                long c0 = mx.getCurrentThreadCpuTime();
+                // With one thread llama.cpp computes on the calling thread: its CPU time is the work done.
                 Generation g = rt.generate(new GenerationRequest(prompt, newTokens, 0, 0, false, List.of()),
-                        TokenListener.NONE);
+                        (id, text) -> cpuAt[n[0]++] = mx.getCurrentThreadCpuTime());
                 long[] t = g.tokenNanos();
                 if (rep == 0) continue; // warm-up
                 prefill[rep - 1] = g.promptTokens() / (g.prefillNanos() / 1e9);
+                prefillCpu[rep - 1] = g.promptTokens() / ((cpuAt[0] - c0) / 1e9);
                 decode[rep - 1] = (t.length - 1) / ((t[t.length - 1] - t[0]) / 1e9);
+                decodeCpu[rep - 1] = (n[0] - 1) / ((cpuAt[n[0] - 1] - cpuAt[0]) / 1e9);
             }
             System.out.printf(Locale.ROOT, "%s ours: prompt %d, %d new, threads %s, kv %s: prefill %.1f tok/s, decode %.1f "
-                            + "tok/s (medians of %d; decode runs %s); peak RSS %d MiB%n", gguf.getFileName(), promptTokens,
-                    newTokens, rt.info().details().get("threads"), rt.info().details().get("kvType"), median(prefill),
-                    median(decode), reps, Arrays.toString(round(decode)), Memory.peakResidentBytes() >> 20);
+                            + "tok/s; per CPU-second of the calling thread: prefill (to first token) %.1f, decode %.1f tok/s "
+                            + "(medians of %d; decode runs %s); peak RSS %d MiB%n", gguf.getFileName(), promptTokens, newTokens,
+                    rt.info().details().get("threads"), rt.info().details().get("kvType"), median(prefill), median(decode),
+                    median(prefillCpu), median(decodeCpu), reps, Arrays.toString(round(decode)),
+                    Memory.peakResidentBytes() >> 20);
         }
     }
 
-    static void library(Path gguf, int promptTokens, int newTokens, int threads, int reps) {
-        String prompt;
-        try (LlamaModel m = LlamaModel.load(gguf, true)) {
-            prompt = promptOf(new LlamaTokenizer(m), promptTokens);
-        }
-        var params = new de.kherud.llama.ModelParameters().setModel(gguf.toString()).setThreads(threads)
-                .setThreadsBatch(threads).setCtxSize(promptTokens + newTokens + 64).setGpuLayers(0).setParallel(1);
-        double[] decode = new double[reps];
-        double[] prefill = new double[reps];
-        try (de.kherud.llama.LlamaModel model = new de.kherud.llama.LlamaModel(params)) {
-            for (int rep = 0; rep <= reps; rep++) {
-                var inference = new de.kherud.llama.InferenceParameters(prompt).setNPredict(newTokens).setTemperature(0f)
-                        .setIgnoreEos(true).setCachePrompt(false).setSeed(0);
+    /**
+     * The scorer's prefill: one request whose input is {@code tokens} tokens ({@link #benchTokens}; the
+     * continuation is the next one, so the output head runs at the last row only), from an empty cache
+     * each time, as tokens per second. native_bench.c decodes the same tokens with the library alone.
+     */
+    static void prefill(Path gguf, int tokens, int threads, int reps, Map<String, String> options) {
+        try (var rt = (LlamaCppRuntime) new LlamaCppRuntimeProvider().open(new RuntimeConfig(ModelSource.local(gguf), null,
+                threads, Path.of(System.getProperty("java.io.tmpdir"), "melt-bench-cache"), true, options))) {
+            int[] t = benchTokens(rt.model().bos(), rt.model().vocabularySize(), tokens + 1);
+            TokenizedPair pair = new TokenizedPair(Arrays.copyOf(t, tokens), new int[] {t[tokens]});
+            BatchScorer scorer = rt.scorer();
+            double[] rate = new double[reps];
+            double[] cpuRate = new double[reps];
+            var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            for (int rep = -1; rep < reps; rep++) {
+                scorer.reset();
+                long c0 = mx.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
-                List<Long> times = new ArrayList<>();
-                for (de.kherud.llama.LlamaOutput out : model.generate(inference)) times.add(System.nanoTime() - t0);
-                if (rep == 0) continue;
-                int n = times.size();
-                prefill[rep - 1] = promptTokens / (times.getFirst() / 1e9);
-                decode[rep - 1] = (n - 1) / ((times.get(n - 1) - times.getFirst()) / 1e9);
+                scorer.score(List.of(pair), null);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double cpu = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
+                if (rep >= 0) {
+                    rate[rep] = tokens / seconds;
+                    cpuRate[rep] = tokens / cpu;
+                }
             }
+            System.out.printf(Locale.ROOT, "%s scorer: %d tokens, threads %s, batch %s, kv %s: prefill %.1f tok/s, per "
+                            + "CPU-second of the calling thread %.1f tok/s (medians of %d; runs %s)%n", gguf.getFileName(),
+                    tokens, rt.info().details().get("threads"), rt.info().details().get("batch"),
+                    rt.info().details().get("kvType"), median(rate), median(cpuRate), reps, Arrays.toString(round(rate)));
         }
-        System.out.printf(Locale.ROOT, "%s library (de.kherud JNI, F16 KV): prompt %d, %d new, threads %d: first token "
-                        + "after %.1f tok/s of prompt, decode %.1f tok/s (medians of %d; runs %s)%n", gguf.getFileName(),
-                promptTokens, newTokens, threads, median(prefill), median(decode), reps, Arrays.toString(round(decode)));
+    }
+
+    /** BOS, then {@code i * 48271 + 11} modulo the vocabulary: the tokens native_bench.c uses too. */
+    static int[] benchTokens(int bos, int vocab, int n) {
+        int[] t = new int[n];
+        t[0] = bos;
+        for (int i = 1; i < n; i++) t[i] = (int) (((long) i * 48271 + 11) % vocab);
+        return t;
     }
 
     /** A prompt of about {@code tokens} tokens, BOS included when the tokenizer adds one. */

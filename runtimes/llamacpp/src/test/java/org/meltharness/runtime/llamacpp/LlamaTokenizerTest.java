@@ -22,7 +22,7 @@ class LlamaTokenizerTest {
 
     @Test
     void sameIdsAsLmEvalsTokenizer() {
-        try (LlamaModel m = LlamaModel.load(TestModels.f32(), true)) {
+        try (LlamaModel m = LlamaModel.load(TestModels.lib(), TestModels.f32(), true)) {
             LlamaTokenizer t = new LlamaTokenizer(m);
             assertEquals(1, t.prefixTokenId());
             assertEquals(2, t.eosTokenId());
@@ -48,7 +48,7 @@ class LlamaTokenizerTest {
 
     @Test
     void decodingDropsSpecialTokensAndTheFirstSpace() {
-        try (LlamaModel m = LlamaModel.load(TestModels.f32(), true)) {
+        try (LlamaModel m = LlamaModel.load(TestModels.lib(), TestModels.f32(), true)) {
             LlamaTokenizer t = new LlamaTokenizer(m);
             int[] ids = t.encode("Once upon a time");
             assertEquals(1, ids[0]);

@@ -42,7 +42,7 @@ class ModelFilesTest {
                 "a config without weights");
         assertEquals("f32", provider.defaultQuantization(ModelSource.local(TestModels.gguf())), "the most precise file");
         assertEquals("q4_0", provider.defaultQuantization(ModelSource.local(TestModels.q4())));
-        var r = ModelFiles.resolve(config(ModelSource.local(TestModels.gguf()), "q8", cache));
+        var r = ModelFiles.resolve(config(ModelSource.local(TestModels.gguf()), "q8", cache), TestModels.lib());
         assertEquals(TestModels.q8(), r.file());
         assertEquals("q8_0", r.quant());
     }
@@ -50,13 +50,13 @@ class ModelFilesTest {
     @Test
     void aHuggingFaceFolderIsConvertedAndQuantisedOnceIntoTheCache() {
         var source = ModelSource.local(SharedFiles.stories260kPad192());
-        var first = ModelFiles.resolve(config(source, "q4_0", cache));
+        var first = ModelFiles.resolve(config(source, "q4_0", cache), TestModels.lib());
         assertEquals("q4_0", first.quant());
         assertTrue(first.file().startsWith(cache.resolve("llamacpp")), first.toString());
         assertEquals(SharedFiles.stories260kPad192(), first.given());
         assertTrue(first.details().containsKey("convertedFrom") && first.details().containsKey("quantizedFrom"));
         long made = first.file().toFile().lastModified();
-        var again = ModelFiles.resolve(config(source, "q4_0", cache));
+        var again = ModelFiles.resolve(config(source, "q4_0", cache), TestModels.lib());
         assertEquals(first.file(), again.file());
         assertEquals(made, again.file().toFile().lastModified(), "reused, not made again");
     }
@@ -92,10 +92,10 @@ class ModelFilesTest {
             var source = new ModelSource(REPO, null, Map.of("gguf", REPO), "main", null);
             var provider = new LlamaCppRuntimeProvider();
             assertTrue(provider.accepts(source));
-            var q4 = ModelFiles.resolve(config(source, "q4_0", cache));
+            var q4 = ModelFiles.resolve(config(source, "q4_0", cache), TestModels.lib());
             assertEquals("stories260K.Q4_0.gguf", q4.file().getFileName().toString());
             assertEquals(-1L, Files.mismatch(q4.file(), TestModels.q4()));
-            var q8 = ModelFiles.resolve(config(source, null, cache));
+            var q8 = ModelFiles.resolve(config(source, null, cache), TestModels.lib());
             assertEquals("stories260K.Q8_0.gguf", q8.file().getFileName().toString(), "q8_0 is the hub default");
             assertTrue(requests.stream().noneMatch(p -> p.endsWith("README.md")), requests.toString());
             try (var rt = provider.open(config(source, "q8_0", cache))) {

@@ -24,7 +24,7 @@ class QuantizeTest {
 
     private Path convertedPad192() {
         Path f32 = dir.resolve("pad192-f32.gguf");
-        HfConverter.convert(SharedFiles.stories260kPad192(), f32, GgmlType.F32);
+        HfConverter.convert(TestModels.lib(), SharedFiles.stories260kPad192(), f32, GgmlType.F32);
         return f32;
     }
 
@@ -83,7 +83,7 @@ class QuantizeTest {
     @Test
     void theUnpaddedModelFallsBackWhereItsRowsDoNotFit() {
         Path f32 = dir.resolve("s.gguf");
-        HfConverter.convert(SharedFiles.stories260k(), f32, GgmlType.F32);
+        HfConverter.convert(TestModels.lib(), SharedFiles.stories260k(), f32, GgmlType.F32);
         Path out = dir.resolve("s-q4_0.gguf");
         var r = CliRunAccess.run("quantize", f32.toString(), "--type", "q4_0", "--out", out.toString(), "--pure");
         assertEquals(0, r.exitCode(), r.err());

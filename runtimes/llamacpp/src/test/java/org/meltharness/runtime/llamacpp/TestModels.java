@@ -5,6 +5,7 @@ import java.util.Map;
 import org.meltharness.SharedFiles;
 import org.meltharness.runtime.ModelSource;
 import org.meltharness.runtime.RuntimeConfig;
+import org.meltharness.runtime.llamacpp.build.LibrarySource;
 
 /** The GGUF files and folders in ../shared that the tests run on. */
 final class TestModels {
@@ -32,6 +33,11 @@ final class TestModels {
 
     static Path smollmShape() {
         return SharedFiles.root().resolve("models/shapes/smollm2-135m");
+    }
+
+    /** The pinned llama.cpp build, loaded once per JVM from the tests' shared copy ({@link PinnedLibraryForTests}). */
+    static LlamaCpp lib() {
+        return LlamaCpp.get(LibrarySource.of(Map.of(), Map.of(), CacheDirs.of(null), true));
     }
 
     static RuntimeConfig config(Path model, String quant, Path cache, Map<String, String> options) {

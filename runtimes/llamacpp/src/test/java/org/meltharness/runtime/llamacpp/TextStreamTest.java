@@ -16,7 +16,7 @@ import org.meltharness.runtime.TextStream;
 class TextStreamTest {
 
     private static void assertStreamsAsWhole(Path gguf) {
-        try (LlamaModel m = LlamaModel.load(gguf, true)) {
+        try (LlamaModel m = LlamaModel.load(TestModels.lib(), gguf, true)) {
             LlamaTokenizer t = new LlamaTokenizer(m);
             for (String text : ConvertTest.texts()) {
                 int[] ids = t.encode(text);
@@ -49,7 +49,7 @@ class TextStreamTest {
 
     @Test
     void theTextEndsBeforeAStopStringAndHoldsBackItsStart() {
-        try (LlamaModel m = LlamaModel.load(TestModels.f32(), true)) {
+        try (LlamaModel m = LlamaModel.load(TestModels.lib(), TestModels.f32(), true)) {
             LlamaTokenizer t = new LlamaTokenizer(m);
             int[] ids = t.encode("Once upon a time, there was a little girl named Lily. She loved");
             TextStream s = new TextStream(t, List.of("named Li", "\n\n"));
