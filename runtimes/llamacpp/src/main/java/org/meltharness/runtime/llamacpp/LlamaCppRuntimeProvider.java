@@ -59,7 +59,12 @@ public final class LlamaCppRuntimeProvider implements RuntimeProvider {
                 && HfFolder.modelType(source.localPath()).map(HfConverter::converts).orElse(false);
     }
 
-    /** 24.9 s with b4916: measured on an AVX-512 machine beside the other runtimes (docs/PERFORMANCE.md). */
+    /**
+     * 24.9 s with b4916, measured on an AVX-512 machine beside the other runtimes (docs/PERFORMANCE.md,
+     * "Choosing a runtime"). The pinned v0.5.0 build prefills faster than b4916 there (1.8x at F32)
+     * and within 7% of it on AVX2 only, so its rank among the runtimes is the same; the figure is b4916's
+     * until the four are measured side by side again.
+     */
     @Override
     public double referenceSeconds() {
         return 24.9;
