@@ -37,14 +37,25 @@ final class Generator {
         this.window = window;
     }
 
-    /** Cells a context needs for {@code request}: the kept prompt and the tokens to generate, at most the window. */
-    int cellsNeeded(GenerationRequest request) {
-        return (int) Math.min(window, (long) prompt(request).length + request.maxTokens());
+    /** Cells a context needs for {@code prompt} (as {@link #prompt} or {@link #keep} gives it) and the tokens to generate. */
+    int cellsNeeded(int[] prompt, GenerationRequest request) {
+        return (int) Math.min(window, (long) prompt.length + request.maxTokens());
     }
 
-    Generation generate(LlamaContext ctx, GenerationRequest request, TokenListener listener) {
+    /** The request's prompt tokenized, as it will be run. */
+    int[] promptOf(GenerationRequest request) {
+        return prompt(request);
+    }
+
+    /** Token ids given as they are (a server's token-id prompt), kept as {@link #keep} keeps them. */
+    int[] promptOf(int[] tokens, GenerationRequest request) {
+        if (tokens.length == 0) throw HarnessException.usage("a token-id prompt must hold at least one token");
+        return keep(tokens, request.maxTokens(), window);
+    }
+
+    /** Generates after {@code prompt}, which {@link #promptOf} made. */
+    Generation generate(LlamaContext ctx, int[] prompt, GenerationRequest request, TokenListener listener) {
         long t0 = System.nanoTime();
-        int[] prompt = prompt(request);
         LlamaModel model = ctx.model();
         LlamaCpp lib = model.lib();
         LlamaContext.Batch batch = ctx.batch();

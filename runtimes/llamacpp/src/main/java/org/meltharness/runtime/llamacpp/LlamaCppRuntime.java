@@ -12,6 +12,7 @@ import org.meltharness.runtime.LoglikelihoodRequest;
 import org.meltharness.runtime.LoglikelihoodResult;
 import org.meltharness.runtime.ModelInfo;
 import org.meltharness.runtime.Runtime;
+import org.meltharness.runtime.TokenInput;
 import org.meltharness.runtime.TokenListener;
 import org.meltharness.tokenize.PairEncoder;
 import org.meltharness.tokenize.TokenizedPair;
@@ -25,7 +26,7 @@ import org.meltharness.tokenize.TokenizedPair;
  * (with 64 sequences and 2048 cells, decoding one token at a time ran about 12% slower on the
  * smollm2-135m shape).
  */
-final class LlamaCppRuntime implements Runtime {
+final class LlamaCppRuntime implements Runtime, TokenInput {
     private final LlamaModel model;
     private final LlamaTokenizer tokenizer;
     private final EngineOptions options;
@@ -134,7 +135,41 @@ final class LlamaCppRuntime implements Runtime {
 
     @Override
     public Generation generate(GenerationRequest request, TokenListener listener) {
-        int needed = generator.cellsNeeded(request);
+        return generateFrom(generator.promptOf(request), request, listener);
+    }
+
+    /** Token ids scored exactly as given (a server's token-id prompts): nothing added, no tokenizer in between. */
+    @Override
+    public List<LoglikelihoodResult> loglikelihoodTokens(List<TokenizedPair> pairs, DistributionObserver observer) {
+        int vocab = model.vocabularySize();
+        int longest = 0;
+        for (TokenizedPair p : pairs) {
+            checkIds(p.context(), vocab);
+            checkIds(p.continuation(), vocab);
+            longest = Math.max(longest, Math.min(window, p.length() - 1));
+        }
+        ensureCells(longest);
+        return scorer.score(pairs, observer);
+    }
+
+    @Override
+    public Generation generateTokens(int[] prompt, GenerationRequest request, TokenListener listener) {
+        checkIds(prompt, model.vocabularySize());
+        return generateFrom(generator.promptOf(prompt, request), request, listener);
+    }
+
+    /** An id outside the vocabulary would abort the process inside llama.cpp: refused here in one line. */
+    private static void checkIds(int[] ids, int vocab) {
+        for (int id : ids) {
+            if (id < 0 || id >= vocab) {
+                throw org.meltharness.HarnessException.usage("token id " + id + " is outside the model's vocabulary of "
+                        + vocab);
+            }
+        }
+    }
+
+    private Generation generateFrom(int[] prompt, GenerationRequest request, TokenListener listener) {
+        int needed = generator.cellsNeeded(prompt, request);
         if (generationContext == null || generationContext.cells() < needed) {
             if (generationContext != null) generationContext.close();
             generationContext = null; // so that close() does not free it again if the next line fails
@@ -143,7 +178,7 @@ final class LlamaCppRuntime implements Runtime {
         } else {
             generationContext.clearCache();
         }
-        return generator.generate(generationContext, request, listener);
+        return generator.generate(generationContext, prompt, request, listener);
     }
 
     /** Makes the scoring context, or a larger one when a request needs more cells than it has. */
